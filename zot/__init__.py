@@ -1,0 +1,3 @@
+"""zot: a terminal coding agent whose extensions are data."""
+
+__version__ = "0.1.0"
