@@ -1,7 +1,95 @@
-"""Argument parsing and sub-command dispatch only."""
+"""Argument parsing and sub-command dispatch only.
+
+Imports stay inside the handlers: `zot --version` and `zot --help` must not pay for litellm or
+prompt_toolkit.
+"""
+from __future__ import annotations
+
+import argparse
 import sys
+
+from zot import __version__
+
+SUBCOMMANDS = ("ext", "trust", "sessions", "rpc")
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="zot", description="A terminal coding agent whose extensions are data.",
+        epilog="sub-commands: zot ext (validate, list, new, enable, disable, test, explain, widgets, logs), "
+               "zot trust, zot sessions, zot rpc. Run `zot ext --help` for extension commands.")
+    p.add_argument("--version", action="version", version=f"zot {__version__}")
+    p.add_argument("prompt", nargs="*", help="the prompt (with -p or --json); read from stdin when absent")
+    p.add_argument("-p", "--print", dest="print_mode", action="store_true",
+                   help="run the prompt to completion and print the final answer")
+    p.add_argument("--json", dest="json_mode", action="store_true", help="print one JSON object per event")
+    p.add_argument("--model", help="a litellm model string, e.g. anthropic/claude-sonnet-4-5 (or ZOT_MODEL)")
+    p.add_argument("--api-base", help="the API base URL for the model")
+    p.add_argument("--api-key", help="the API key (default: the provider's environment variable)")
+    p.add_argument("--max-steps", type=int, default=None, help="stop after this many model turns")
+    p.add_argument("--yes", action="store_true", help="answer yes to confirm guards when there is no UI")
+    p.add_argument("-c", "--continue", dest="continue_session", action="store_true",
+                   help="continue the most recent session of this project")
+    p.add_argument("-r", "--resume", action="store_true", help="choose a session of this project to resume")
+    p.add_argument("--session", metavar="PATH", help="use this session file")
+    p.add_argument("--no-session", action="store_true", help="do not save this session")
+    p.add_argument("-e", "--ext", action="append", default=[], metavar="PATH",
+                   help="load this extension folder for this run (repeatable)")
+    p.add_argument("--no-ext", action="store_true", help="do not discover extensions")
+    return p
+
+
+def _ext_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zot ext", description="Write, check and manage extensions.")
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    v = sub.add_parser("validate", help="check extension.yaml and recipe.yaml files",
+                       description="Check manifests: YAML, schema, templates, expressions, regexes, tools.")
+    v.add_argument("paths", nargs="*", help="files or folders (default: this project's extensions)")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+    lst = sub.add_parser("list", help="extensions that load here, with scope and errors")
+    lst.add_argument("--format", choices=("text", "json"), default="text")
+    new = sub.add_parser("new", help="write a commented starter extension")
+    new.add_argument("name", help="the extension name: lowercase letters, digits, - and _")
+    where = new.add_mutually_exclusive_group()
+    where.add_argument("--global", dest="global_scope", action="store_true", help="in $ZOT_HOME/extensions")
+    where.add_argument("--dir", help="in this folder (the extension folder is DIR/NAME)")
+    for action, text in (("enable", "turn an extension on"), ("disable", "turn an extension off")):
+        e = sub.add_parser(action, help=text)
+        e.add_argument("name")
+        e.add_argument("--project", action="store_true", help="edit .zot/settings.yaml instead of the global one")
+    return p
+
+
+def dispatch(argv: list[str]) -> int:
+    if argv and argv[0] in SUBCOMMANDS:
+        name, rest = argv[0], argv[1:]
+        if name == "ext":
+            args = _ext_parser().parse_args(rest)
+            from zot.cmd import ext as ext_cmd
+
+            return ext_cmd.run(args)
+        if name == "trust":
+            p = argparse.ArgumentParser(prog="zot trust",
+                                        description="Trust this project's .zot/ extensions (keyed by content hash).")
+            p.add_argument("--yes", action="store_true", help="do not ask")
+            p.add_argument("--revoke", action="store_true", help="forget the trust")
+            from zot.cmd import trust as trust_cmd
+
+            return trust_cmd.run(p.parse_args(rest))
+        print(f"zot {name}: not available yet", file=sys.stderr)
+        return 2
+    args = _main_parser().parse_args(argv)
+    from zot.cmd import run as run_cmd
+
+    return run_cmd.run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("zot")
-    return 0
+    argv = sys.argv[1:] if argv is None else argv
+    from zot.errors import boundary
+
+    return boundary(dispatch, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

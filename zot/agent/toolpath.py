@@ -1,0 +1,191 @@
+"""A tool call's path: prepare, rewrite, guard, confirm, execute, transform.
+
+Each step returns a value; nothing raises into the loop. A blocked call never runs and the model
+is told plainly why and by which rule. Original and final arguments and every rule that matched
+are returned as a decision record for the session and the decision log.
+"""
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from zot.agent.hooks import CallInfo, ConfirmRequest, Hooks, Source, Verdict
+from zot.tools.base import Tool, ToolContext, ToolResult
+from zot.tools.validate import validate_args
+
+RANK = {"allow": 0, "warn": 0, "confirm": 1, "deny": 2}
+
+
+@dataclass
+class Decision:
+    decision: str                          # allow | deny | confirm
+    verdicts: list[Verdict] = field(default_factory=list)
+    rewrites: list[dict[str, Any]] = field(default_factory=list)
+    answered: str | None = None            # yes | no | always | auto-yes | no-ui
+    reason: str = ""
+
+    def to_json(self, call: CallInfo) -> dict[str, Any]:
+        return {"tool_call_id": call.id, "tool": call.tool, "original_args": call.original_args,
+                "final_args": call.args, "decision": self.decision, "reason": self.reason,
+                "answered": self.answered, "matches": [v.to_json() for v in self.verdicts],
+                "rewrites": self.rewrites}
+
+
+@dataclass
+class Outcome:
+    result: ToolResult
+    call: CallInfo
+    decision: Decision
+    blocked: bool = False
+    ran: bool = False
+    duration: float = 0.0
+
+
+@dataclass
+class PathContext:
+    tools: dict[str, Tool]
+    hooks: Hooks
+    tool_ctx: ToolContext
+    auto_yes: bool = False
+    always: set[tuple[str, str]] = field(default_factory=set)  # (tool, rule label) answered "always"
+    notify: Callable[[str, str, str], None] = lambda level, text, source: None
+    on_start: Callable[[CallInfo], None] = lambda call: None
+
+
+def error_result(text: str) -> ToolResult:
+    return ToolResult(content=text, is_error=True)
+
+
+async def rewrite(call: CallInfo, ctx: PathContext) -> list[dict[str, Any]]:
+    """Chain every rewriter; each sees the arguments the previous one produced."""
+    changes: list[dict[str, Any]] = []
+    for rewriter in ctx.hooks.rewriters:
+        try:
+            out = await rewriter.rewrite(call)
+        except Exception as exc:  # a rewriter's bug must not stop the call path
+            ctx.notify("error", f"rewrite failed: {exc}", type(rewriter).__name__)
+            continue
+        if out is None:
+            continue
+        if out.error:
+            changes.append({"error": out.error, **out.source.to_json()})
+            continue
+        if out.args != call.args:
+            changes.append({"before": copy.deepcopy(call.args), "after": copy.deepcopy(out.args),
+                            **out.source.to_json()})
+            call.args = out.args
+    return changes
+
+
+async def judge(call: CallInfo, ctx: PathContext) -> Decision:
+    """Every guard judges the final arguments; the strictest enforced verdict wins."""
+    verdicts: list[Verdict] = []
+    for guard in ctx.hooks.guards:
+        try:
+            verdicts.extend(await guard.judge(call))
+        except Exception as exc:  # fail closed: an unexpected guard crash denies
+            verdicts.append(Verdict("deny", f"a guard failed: {exc}", Source(type(guard).__name__, "?"),
+                                    error=str(exc)))
+    enforced = [v for v in verdicts if not v.shadow]
+    for v in enforced:
+        if v.decision == "warn":
+            ctx.notify("warning", f"{call.tool}: {v.reason}", v.source.label())
+    worst = max((v for v in enforced if v.decision != "warn"), key=lambda v: RANK[v.decision], default=None)
+    decision = worst.decision if worst else "allow"
+    reason = "; ".join(v.reason for v in enforced if v.decision == decision and decision != "allow")
+    return Decision(decision, verdicts, reason=reason)
+
+
+async def confirm(call: CallInfo, decision: Decision, ctx: PathContext) -> None:
+    """Ask the UI; default answer no. Without a UI, confirm means deny unless the user said --yes."""
+    asking = [v for v in decision.verdicts if v.decision == "confirm" and not v.shadow]
+    if all((call.tool, v.source.label()) in ctx.always for v in asking):
+        decision.decision, decision.answered = "allow", "always"
+        return
+    if ctx.hooks.confirm is None:
+        if ctx.auto_yes:
+            decision.decision, decision.answered = "allow", "auto-yes"
+        else:
+            decision.decision, decision.answered = "deny", "no-ui"
+        return
+    request = ConfirmRequest(call.tool, call.args, call.original_args, [v.reason for v in asking],
+                             [v.source for v in asking])
+    try:
+        answer = await ctx.hooks.confirm(request)
+    except Exception:  # a broken dialog is a "no"
+        answer = "no"
+    decision.answered = answer
+    if answer == "always":
+        ctx.always.update((call.tool, v.source.label()) for v in asking)
+    decision.decision = "allow" if answer in ("yes", "always") else "deny"
+
+
+def blocked_text(call: CallInfo, decision: Decision) -> str:
+    deciding = [v for v in decision.verdicts if not v.shadow and v.decision in ("deny", "confirm")]
+    rules = ", ".join(f"`{v.source.extension}:{v.source.rule}`" + (f" ({v.source.location})" if v.source.location
+                                                                   else "") for v in deciding)
+    reason = "; ".join(dict.fromkeys(v.reason for v in deciding)) or "blocked"
+    if decision.answered == "no-ui":
+        how = "it needs confirmation and no one could be asked (run with --yes to allow such calls)"
+    elif decision.answered in ("no",):
+        how = "the user declined it"
+    else:
+        how = "it is not allowed"
+    return (f"Blocked: the {call.tool} call was not run because {how}. Rule {rules}: {reason}. "
+            "Do not retry the same call; choose another way or ask the user.")
+
+
+async def execute(tool: Tool, call: CallInfo, ctx: PathContext) -> ToolResult:
+    try:
+        return await tool.run(call.args, ctx.tool_ctx)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a tool's bug becomes an error result, not a crashed turn
+        return error_result(f"the {call.tool} tool failed: {type(exc).__name__}: {exc}")
+
+
+async def transform(call: CallInfo, result: ToolResult, ctx: PathContext) -> ToolResult:
+    for handler in ctx.hooks.result_transforms:
+        try:
+            result = await handler.transform(call, result)
+        except Exception as exc:
+            ctx.notify("error", f"result transform failed: {exc}", type(handler).__name__)
+    return result
+
+
+async def run_call(call_id: str, name: str, args: dict[str, Any], parse_error: str | None,
+                   ctx: PathContext) -> Outcome:
+    """The whole path for one call."""
+    call = CallInfo(call_id, name, copy.deepcopy(args), copy.deepcopy(args), str(ctx.tool_ctx.cwd),
+                    str(ctx.tool_ctx.project_root))
+    tool = ctx.tools.get(name)
+    if tool is None:
+        known = ", ".join(sorted(ctx.tools))
+        return Outcome(error_result(f"There is no tool `{name}`. Available tools: {known}."), call,
+                       Decision("deny", reason="unknown tool"), blocked=True)
+    if parse_error:
+        return Outcome(error_result(f"The arguments of this {name} call are not valid JSON: {parse_error}. "
+                                    "Send the call again with a JSON object of arguments."), call,
+                       Decision("deny", reason="unparsable arguments"), blocked=True)
+    decision = Decision("allow")
+    decision.rewrites = await rewrite(call, ctx)
+    problem = validate_args(tool.parameters, call.args)
+    if problem:
+        return Outcome(error_result(f"Invalid arguments for {name}: {problem}"), call,
+                       Decision("deny", rewrites=decision.rewrites, reason="invalid arguments"), blocked=True)
+    judged = await judge(call, ctx)
+    judged.rewrites = decision.rewrites
+    decision = judged
+    if decision.decision == "confirm":
+        await confirm(call, decision, ctx)
+    if decision.decision == "deny":
+        return Outcome(error_result(blocked_text(call, decision)), call, decision, blocked=True)
+    ctx.on_start(call)
+    started = time.monotonic()
+    result = await execute(tool, call, ctx)
+    duration = time.monotonic() - started
+    result = await transform(call, result, ctx)
+    return Outcome(result, call, decision, ran=True, duration=duration)

@@ -1,0 +1,192 @@
+"""`zot ext ...`: validate, list, new, enable, disable."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from zot.config import UserError, find_project_root, settings_path, shipped_dir
+from zot.diagnostics import format_json, format_text
+
+
+def run(args: argparse.Namespace) -> int:
+    handler = {"validate": validate, "list": list_extensions, "new": new, "enable": enable,
+               "disable": disable}[args.action]
+    return handler(args)
+
+
+def _default_targets(project: Path) -> list[Path]:
+    from zot.ext.discover import discover
+
+    paths = [f.path for f in discover(project, ("project", "global"))]
+    recipes = project / ".zot" / "recipes"
+    if recipes.is_dir():
+        paths += sorted(recipes.rglob("recipe.yaml"))
+    return paths
+
+
+def validate(args: argparse.Namespace) -> int:
+    from zot.ext.discover import manifests_under
+    from zot.ext.validate import validate_paths
+
+    targets: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UserError(f"no such file or folder: {raw}", "give a path to an extension.yaml, "
+                            "a recipe.yaml or a folder that holds them", code=2)
+        found = manifests_under(path)
+        if not found and path.is_dir():
+            raise UserError(f"no extension.yaml or recipe.yaml below {raw}",
+                            "run `zot ext new NAME` to start one", code=1)
+        targets.extend(found)
+    if not args.paths:
+        targets = _default_targets(find_project_root())
+        if not targets:
+            print("no extensions in this project (.zot/extensions/) or in $ZOT_HOME/extensions; "
+                  "run `zot ext new NAME` to start one", file=sys.stderr)
+            return 0
+    report = validate_paths(list(dict.fromkeys(targets)))
+    diags = report.diagnostics
+    if args.format == "json":
+        print(format_json(diags))
+    else:
+        sources = report.sources()
+        for diag in diags:
+            print(format_text(diag, sources.get(diag.file)))
+            print()
+        files = len(report.files)
+        noun = "file" if files == 1 else "files"
+        if diags:
+            print(f"{report.errors} error(s), {report.warnings} warning(s) in {files} {noun}", file=sys.stderr)
+        else:
+            print(f"ok: {files} {noun}, no problems")
+    return 1 if report.errors else 0
+
+
+def list_extensions(args: argparse.Namespace) -> int:
+    from zot.ext.loader import load_extensions
+
+    project = find_project_root()
+    exts = load_extensions(project)
+    if args.format == "json":
+        rows = [{"name": e.name, "version": e.version, "scope": e.found.scope, "state": e.state,
+                 "enabled": e.loaded, "path": str(e.found.path), "note": e.note,
+                 "errors": [d.to_json() for d in e.diagnostics if d.is_error]} for e in exts]
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not exts:
+        print("no extensions found")
+        return 0
+    width = max(len(e.name) for e in exts)
+    for e in exts:
+        print(f"{e.name:<{width}}  {e.version:<8} {e.found.scope:<8} {e.state:<10} {e.found.path}")
+        if e.note:
+            print(f"{'':<{width}}  {e.note}")
+        for diag in [d for d in e.diagnostics if d.is_error][:3]:
+            print(f"{'':<{width}}  {diag.file}:{diag.line}:{diag.column}: {diag.message}")
+    return 0
+
+
+STARTER = """\
+# yaml-language-server: $schema={schema}
+# A zot extension. Check it with `zot ext validate`; reference: docs/reference.md.
+schema: zot/extension/v1
+name: {name}
+version: 0.1.0
+description: What {name} does, in one line
+
+# Options users can set in settings.yaml under extensions: {{{name}: {{params: ...}}}}
+params:
+  greeting: {{type: string, default: Hello, description: How to greet}}
+
+# Slash commands: /hello or /{name}:hello
+commands:
+  hello:
+    description: Greet someone
+    args:
+      - {{name: who, default: world}}
+    display: "{{{{ params.greeting }}}}, {{{{ args.who }}}}!"
+
+# Rules on tool calls: deny, confirm, allow, warn or rewrite
+guards:
+  confirm-git-push:
+    tool: bash
+    when: {{shell: {{program: git, subcommand: push}}}}
+    action: confirm
+    reason: "push to a remote?"
+    examples:
+      confirm: ["git push origin main", "cd x && git push"]
+      allow: ["git status", "echo git push"]
+"""
+
+
+def new(args: argparse.Namespace) -> int:
+    import re
+
+    from zot.config import zot_home
+
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", args.name):
+        raise UserError(f"`{args.name}` is not a valid extension name",
+                        "use lowercase letters, digits, - and _, starting with a letter", code=2)
+    if args.dir:
+        base = Path(args.dir)
+    elif args.global_scope:
+        base = zot_home() / "extensions"
+    else:
+        base = find_project_root() / ".zot" / "extensions"
+    folder = base / args.name
+    target = folder / "extension.yaml"
+    if target.exists():
+        raise UserError(f"{target} already exists", "choose another name or edit that file")
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = (shipped_dir("schemas") / "extension.schema.json").resolve()
+    target.write_text(STARTER.format(name=args.name, schema=schema), encoding="utf-8")
+    print(f"wrote {target}\ncheck it with: zot ext validate {folder}")
+    return 0
+
+
+def _set_enabled(args: argparse.Namespace, enabled: bool) -> int:
+    from ruamel.yaml.comments import CommentedMap
+
+    from zot.ext import trust as trust_mod
+    from zot.ext.loader import load_extensions
+    from zot.yamlio import dump_roundtrip, load_document
+
+    project = find_project_root()
+    names = sorted({e.name for e in load_extensions(project)})
+    if args.name not in names:
+        import difflib
+
+        close = difflib.get_close_matches(args.name, names, n=1)
+        raise UserError(f"no extension named `{args.name}`",
+                        (f"did you mean `{close[0]}`? " if close else "") + "see `zot ext list`")
+    path = settings_path("project" if args.project else "global", project)
+    was_trusted = args.project and trust_mod.is_trusted(project)
+    data = CommentedMap()
+    if path.exists():
+        doc = load_document(path)
+        if doc.diagnostics:
+            raise UserError(format_text(doc.diagnostics[0], doc.text), "fix the settings file first")
+        data = doc.data
+    exts = data.setdefault("extensions", CommentedMap())
+    if not isinstance(exts, dict):
+        raise UserError(f"{path}: `extensions` must be a mapping", "write `extensions: {NAME: {enabled: true}}`")
+    entry = exts.setdefault(args.name, CommentedMap())
+    if not isinstance(entry, dict):
+        entry = exts[args.name] = CommentedMap()
+    entry["enabled"] = enabled
+    dump_roundtrip(data, path)
+    if was_trusted:
+        trust_mod.trust(project)  # our own edit should not make the project untrusted
+    print(f"{'enabled' if enabled else 'disabled'} {args.name} in {path}")
+    return 0
+
+
+def enable(args: argparse.Namespace) -> int:
+    return _set_enabled(args, True)
+
+
+def disable(args: argparse.Namespace) -> int:
+    return _set_enabled(args, False)

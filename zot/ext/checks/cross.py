@@ -1,0 +1,185 @@
+"""Checks across every manifest validated together: unique names, known tools and arguments."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterator
+
+from zot.diagnostics import Diagnostic
+from zot.ext.checks.sites import mapping, matchers, seq
+from zot.yamlio import Document
+
+# names other agents use for the same tools, so a ported rule gets a precise hint
+PEER_TOOL_NAMES = {"Bash": "bash", "Read": "read", "Write": "write", "Edit": "edit", "MultiEdit": "edit",
+                   "Glob": "find", "Grep": "grep", "LS": "ls", "shell": "bash", "run_shell_command": "bash",
+                   "read_file": "read", "write_file": "write", "replace": "edit", "glob": "find"}
+GLOB_CHARS = set("*?[")
+
+
+@dataclass
+class Manifest:
+    doc: Document
+    data: dict
+
+
+@lru_cache(maxsize=1)
+def builtin_tool_params() -> dict[str, dict]:
+    from zot.tools import builtin_tools
+
+    return {tool.name: tool.parameters for tool in builtin_tools()}
+
+
+def known_tools(manifests: list[Manifest]) -> dict[str, dict | None]:
+    """Tool name -> its parameters schema (None when unknown, e.g. registered by a script)."""
+    tools: dict[str, dict | None] = dict(builtin_tool_params())
+    for m in manifests:
+        for name, tool in mapping(m.data.get("tools")).items():
+            tools.setdefault(str(name), mapping(tool).get("parameters") or {"type": "object", "properties": {}})
+    return tools
+
+
+def _names(value: Any) -> list[tuple[tuple, str]]:
+    if isinstance(value, str):
+        return [((), value)]
+    return [((i,), v) for i, v in enumerate(seq(value)) if isinstance(v, str)]
+
+
+def _tool_hint(name: str, tools: dict) -> str:
+    if name in PEER_TOOL_NAMES and PEER_TOOL_NAMES[name] in tools:
+        return f"did you mean `{PEER_TOOL_NAMES[name]}`? (zot's tool names are lowercase)"
+    lowered = {t.lower(): t for t in tools}
+    if name.lower() in lowered:
+        return f"did you mean `{lowered[name.lower()]}`?"
+    close = difflib.get_close_matches(name, sorted(tools), n=1, cutoff=0.6)
+    listing = ", ".join(f"`{t}`" for t in sorted(tools))
+    return (f"did you mean `{close[0]}`? " if close else "") + f"known tools: {listing}"
+
+
+def _check_tool_refs(m: Manifest, base: tuple, value: Any, tools: dict) -> Iterator[Diagnostic]:
+    has_script = "script" in m.data
+    for sub, name in _names(value):
+        if GLOB_CHARS & set(name) or name in tools:
+            continue
+        severity = "warning" if has_script else "error"
+        extra = " (fine if this extension's script registers it)" if has_script else ""
+        yield m.doc.diag(base + sub, "unknown-tool", f"there is no tool `{name}`{extra}",
+                         _tool_hint(name, tools), severity=severity)
+
+
+def _single_tool(value: Any) -> str | None:
+    return value if isinstance(value, str) and not (GLOB_CHARS & set(value)) else None
+
+
+def _check_args(m: Manifest, gname: str, guard: dict, tools: dict) -> Iterator[Diagnostic]:
+    tool = _single_tool(guard.get("tool"))
+    schema = tools.get(tool) if tool else None
+    if not schema:
+        return
+    props = mapping(schema.get("properties"))
+    if not props and schema.get("additionalProperties", True) is not False:
+        return
+    for path, matcher in matchers(guard.get("when"), ("guards", gname, "when")):
+        if "shell" in path[3:]:
+            continue  # matchers under shell.args see positional words, not tool arguments
+        arg = matcher.get("arg")
+        if arg is None and "shell" in matcher:
+            arg = "command"
+        if not isinstance(arg, str):
+            continue
+        root = arg.split(".", 1)[0]
+        if root not in props:
+            close = difflib.get_close_matches(root, sorted(props), n=1, cutoff=0.5)
+            hint = (f"did you mean `{close[0]}`? " if close else "") + \
+                f"`{tool}` takes: " + ", ".join(f"`{p}`" for p in props)
+            where = path + ("arg",) if "arg" in matcher else path
+            yield m.doc.diag(where, "unknown-argument", f"the tool `{tool}` has no argument `{root}`", hint)
+
+
+def _check_examples(m: Manifest, gname: str, guard: dict, tools: dict) -> Iterator[Diagnostic]:
+    examples = mapping(guard.get("examples"))
+    tool = _single_tool(guard.get("tool"))
+    when = mapping(guard.get("when"))
+    for verdict, items in examples.items():
+        for i, item in enumerate(seq(items)):
+            call = mapping(item).get("call", item) if verdict == "rewrite" else item
+            if isinstance(call, str) and not tool:
+                yield m.doc.diag(("guards", gname, "examples", verdict, i), "bad-example",
+                                 "a text example needs a guard on one tool",
+                                 "write the example as {tool: NAME, args: {...}}")
+            elif isinstance(call, str) and "arg" not in when and "shell" not in when:
+                props = mapping(mapping(tools.get(tool)).get("properties"))
+                required = [k for k in seq(mapping(tools.get(tool)).get("required")) if
+                            mapping(props.get(k)).get("type") == "string"]
+                if len(required) != 1:
+                    yield m.doc.diag(("guards", gname, "examples", verdict, i), "bad-example",
+                                     f"cannot tell which argument of `{tool}` this text example is",
+                                     "give `when:` an `arg:`, or write {args: {NAME: value}}")
+            elif isinstance(call, dict) and isinstance(call.get("tool"), str) and call["tool"] not in tools:
+                yield m.doc.diag(("guards", gname, "examples", verdict, i, "tool"), "unknown-tool",
+                                 f"there is no tool `{call['tool']}`", _tool_hint(call["tool"], tools))
+
+
+def _duplicates(manifests: list[Manifest], section: str, what: str, severity: str,
+                reserved: dict[str, str]) -> Iterator[Diagnostic]:
+    owners: dict[str, Manifest] = {}
+    for m in manifests:
+        for name in mapping(m.data.get(section)):
+            name = str(name)
+            if name in reserved:
+                yield m.doc.diag((section, name), "name-clash",
+                                 f"the {what} `{name}` clashes with {reserved[name]}",
+                                 f"rename the {what}", severity="error", at_key=True)
+            elif name in owners and owners[name] is not m:
+                first = owners[name]
+                line, _ = first.doc.position((section, name), at_key=True)
+                yield m.doc.diag((section, name), "name-clash",
+                                 f"the {what} `{name}` is also declared by extension "
+                                 f"`{first.data.get('name')}` ({first.doc.display}:{line})",
+                                 f"rename one of them; both stay reachable as /EXT:{name}"
+                                 if what == "command" else "rename one of them",
+                                 severity=severity, at_key=True)
+            else:
+                owners.setdefault(name, m)
+
+
+def check_all(manifests: list[Manifest]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    names: dict[str, Manifest] = {}
+    for m in manifests:
+        name = m.data.get("name")
+        if isinstance(name, str):
+            if name in names:
+                first = names[name]
+                line, _ = first.doc.position(("name",))
+                out.append(m.doc.diag(("name",), "duplicate-name",
+                                      f"the extension name `{name}` is already used by {first.doc.display}:{line}",
+                                      "extension names must be unique: rename one of them"))
+            else:
+                names[name] = m
+    builtin = {name: "the built-in tool of that name" for name in builtin_tool_params()}
+    out.extend(_duplicates(manifests, "tools", "tool", "error", builtin))
+    from zot.ext.builtin_commands import BUILTIN_COMMANDS
+
+    reserved_cmds = {name: "the built-in command /" + name for name in BUILTIN_COMMANDS}
+    out.extend(_duplicates(manifests, "commands", "command", "warning", reserved_cmds))
+    tools = known_tools(manifests)
+    for m in manifests:
+        for gname, guard in mapping(m.data.get("guards")).items():
+            guard = mapping(guard)
+            out.extend(_check_tool_refs(m, ("guards", gname, "tool"), guard.get("tool"), tools))
+            out.extend(_check_args(m, gname, guard, tools))
+            out.extend(_check_examples(m, gname, guard, tools))
+        for i, hook in enumerate(seq(m.data.get("hooks"))):
+            if "tool" in mapping(hook):
+                out.extend(_check_tool_refs(m, ("hooks", i, "tool"), hook["tool"], tools))
+        for i, test in enumerate(seq(m.data.get("tests"))):
+            test = mapping(test)
+            call = mapping(test.get("tool_call"))
+            if isinstance(call.get("tool"), str):
+                out.extend(_check_tool_refs(m, ("tests", i, "tool_call", "tool"), call["tool"], tools))
+            widget = test.get("widget")
+            if isinstance(widget, str) and widget not in mapping(m.data.get("widgets")):
+                out.append(m.doc.diag(("tests", i, "widget"), "unknown-widget",
+                                      f"this extension has no widget `{widget}`", "declare it under `widgets:`"))
+    return out

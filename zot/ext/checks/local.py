@@ -1,0 +1,197 @@
+"""Checks on one manifest beyond its schema: regexes, templates, expressions, declared names."""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterator
+
+from zot.diagnostics import Diagnostic
+from zot.ext import expr as expressions
+from zot.ext import templates
+from zot.ext.checks.sites import Site, expr_sites, mapping, regex_sites, seq, template_sites
+from zot.yamlio import Document
+
+
+def _close(word: str, choices) -> str:
+    found = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean `{found[0]}`? " if found else ""
+
+
+def _block_offset(doc: Document, path: tuple) -> int:
+    """Template line 1 of a `|` or `>` block scalar sits on the line after its key."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    node = doc.data
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return 0
+    return 1 if isinstance(node, (LiteralScalarString, FoldedScalarString)) else 0
+
+
+def _site_diag(doc: Document, site_path: tuple, template_line: int, code: str, message: str,
+               hint: str, needle: str = "") -> Diagnostic:
+    """Point at the template's line inside the file and, when found there, at `needle` itself."""
+    line, col = doc.position(site_path)
+    offset = _block_offset(doc, site_path)
+    if template_line > 1 or offset:
+        line = line + offset + template_line - 1
+        col = 1
+    col = _find_on_line(doc, line, col, needle)
+    return Diagnostic(doc.display, line, col, "error", code, message, hint, tuple(site_path))
+
+
+def _find_on_line(doc: Document, line: int, col: int, needle: str) -> int:
+    lines = doc.text.splitlines()
+    if needle and 0 < line <= len(lines):
+        found = lines[line - 1].find(needle, max(col - 1, 0))
+        if found < 0:
+            found = lines[line - 1].find(needle)
+        if found >= 0:
+            return found + 1
+    return col
+
+
+def check_template(doc: Document, site: Site, params: frozenset[str]) -> Iterator[Diagnostic]:
+    if not templates.looks_templated(site.text):
+        return
+    info = templates.analyse(site.text)
+    if info.error:
+        line, message = info.error
+        yield _site_diag(doc, site.path, line, "bad-template", f"template error: {message}",
+                         "templates use Jinja syntax: `{{ variable }}`, `{% if x %}...{% endif %}`")
+        return
+    for root in sorted(info.roots - site.scope.roots):
+        available = ", ".join(f"`{r}`" for r in sorted(site.scope.roots))
+        yield _site_diag(doc, site.path, 1, "undeclared-variable",
+                         f"the template uses `{root}`, which is not available in {site.scope.where}",
+                         _close(root, site.scope.roots) + f"available here: {available}", root)
+    if site.scope.args is not None:
+        for attr in sorted(info.attrs.get("args", set()) - site.scope.args):
+            declared = ", ".join(f"`{a}`" for a in sorted(site.scope.args)) or "none"
+            kind = "parameter" if site.scope.where == "a tool" else "argument"
+            yield _site_diag(doc, site.path, 1, "undeclared-variable",
+                             f"the template uses `args.{attr}`, but {site.scope.where} declares no {kind} `{attr}`",
+                             _close(attr, site.scope.args) + f"declared: {declared}; declare it or fix the name",
+                             attr)
+    for attr in sorted(info.attrs.get("params", set()) - params):
+        declared = ", ".join(f"`{p}`" for p in sorted(params)) or "none"
+        yield _site_diag(doc, site.path, 1, "undeclared-variable",
+                         f"the template uses `params.{attr}`, which the extension does not declare",
+                         _close(attr, params) + f"declared params: {declared}; add it under `params:`", attr)
+
+
+def check_expression(doc: Document, path: tuple, source: str, names: frozenset[str],
+                     params: frozenset[str]) -> Iterator[Diagnostic]:
+    info = expressions.analyse(source)
+    known = names | frozenset(expressions.FUNCTIONS) | {"True", "False", "None", "true", "false"}
+    if info.error:
+        col, message = info.error
+        yield doc.diag(path, "bad-expression", f"expression error: {message}",
+                       "expressions are Python-like: `len(args.command) > 200 and tool == 'bash'`")
+        return
+    for name in sorted(info.names - known):
+        yield _site_diag(doc, path, 1, "unknown-name", f"the expression uses `{name}`, which is not defined here",
+                       _close(name, known) + "names: " + ", ".join(f"`{n}`" for n in sorted(names))
+                       + "; functions: " + ", ".join(sorted(expressions.FUNCTIONS)), name)
+    for attr in sorted(info.attrs.get("params", set()) - params):
+        yield doc.diag(path, "undeclared-variable",
+                       f"the expression uses `params.{attr}`, which the extension does not declare",
+                       _close(attr, params) + "add it under `params:`")
+
+
+def check_regex(doc: Document, path: tuple, pattern: str) -> Iterator[Diagnostic]:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        yield doc.diag(path, "bad-regex", f"the regular expression does not compile: {exc.msg}{where}",
+                       "regexes use Python syntax; in YAML, single-quote them so backslashes stay as written")
+
+
+def check_params(doc: Document, m: dict) -> Iterator[Diagnostic]:
+    from jsonschema import Draft202012Validator
+
+    for name, spec in mapping(m.get("params")).items():
+        spec = mapping(spec)
+        if "default" not in spec:
+            continue
+        schema = {k: v for k, v in spec.items() if k in ("type", "enum", "items", "minimum", "maximum")}
+        try:
+            errors = list(Draft202012Validator(schema).iter_errors(spec["default"]))
+        except Exception:  # a broken `items` schema is reported by the schema check
+            continue
+        for err in errors[:1]:
+            yield doc.diag(("params", name, "default"), "bad-default",
+                           f"the default of param `{name}` does not fit its declaration: {err.message}",
+                           "make the default match `type` (and `enum`, `items`, limits)")
+
+
+def check_tool_schemas(doc: Document, m: dict) -> Iterator[Diagnostic]:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    for name, tool in mapping(m.get("tools")).items():
+        params = mapping(tool).get("parameters")
+        if not isinstance(params, dict):
+            continue
+        try:
+            Draft202012Validator.check_schema(params)
+        except SchemaError as exc:
+            yield doc.diag(("tools", name, "parameters", *exc.path), "bad-json-schema",
+                           f"`parameters` is not a valid JSON Schema: {exc.message}",
+                           "see https://json-schema.org; e.g. {type: object, properties: {path: {type: string}}}")
+            continue
+        if params.get("type", "object") != "object":
+            yield doc.diag(("tools", name, "parameters", "type"), "bad-json-schema",
+                           "a tool's `parameters` must describe an object", "write `type: object`")
+        for req in seq(params.get("required")):
+            if req not in mapping(params.get("properties")):
+                yield doc.diag(("tools", name, "parameters", "required"), "bad-json-schema",
+                               f"`{req}` is required but not declared under `properties`",
+                               "declare it under `properties` or remove it from `required`")
+
+
+def check_commands(doc: Document, m: dict) -> Iterator[Diagnostic]:
+    templates_declared = set(mapping(mapping(m.get("prompts")).get("templates")))
+    for name, cmd in mapping(m.get("commands")).items():
+        cmd = mapping(cmd)
+        args = seq(cmd.get("args"))
+        seen: set[str] = set()
+        for i, arg in enumerate(args):
+            arg = mapping(arg)
+            arg_name = arg.get("name")
+            if arg_name in seen:
+                yield doc.diag(("commands", name, "args", i, "name"), "duplicate-name",
+                               f"command `{name}` declares the argument `{arg_name}` twice", "rename one of them")
+            seen.add(str(arg_name))
+            if arg.get("rest") and i != len(args) - 1:
+                yield doc.diag(("commands", name, "args", i, "rest"), "bad-value",
+                               "only the last argument can take the rest of the words",
+                               "move this argument to the end, or remove `rest: true`")
+            if "default" in arg and arg.get("enum") and arg["default"] not in arg["enum"]:
+                yield doc.diag(("commands", name, "args", i, "default"), "bad-default",
+                               f"the default `{arg['default']}` is not one of the argument's `enum` values",
+                               "pick one of: " + ", ".join(map(str, arg["enum"])))
+        ref = mapping(cmd.get("prompt")).get("template")
+        if isinstance(ref, str) and ref not in templates_declared:
+            yield doc.diag(("commands", name, "prompt", "template"), "unknown-template",
+                           f"there is no prompt template `{ref}` in this extension",
+                           _close(ref, templates_declared) + "declare it under `prompts: templates:`")
+
+
+def check_document(doc: Document, m: dict) -> list[Diagnostic]:
+    """Every local semantic check; the schema has already passed or failed independently."""
+    params = frozenset(str(k) for k in mapping(m.get("params")))
+    out: list[Diagnostic] = []
+    for site in template_sites(m):
+        out.extend(check_template(doc, site, params))
+    for path, source, names in expr_sites(m):
+        out.extend(check_expression(doc, path, source, names, params))
+    for path, pattern in regex_sites(m):
+        out.extend(check_regex(doc, path, pattern))
+    out.extend(check_params(doc, m))
+    out.extend(check_tool_schemas(doc, m))
+    out.extend(check_commands(doc, m))
+    return out

@@ -1,0 +1,118 @@
+"""`zot ext validate`: parse, schema-check and semantically check manifests and recipes.
+
+Every problem becomes a Diagnostic; nothing a file contains can raise out of here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zot.diagnostics import Diagnostic, sort_key
+from zot.ext import schema_check
+from zot.ext.checks.cross import Manifest, check_all
+from zot.ext.checks.local import check_document
+from zot.ext.checks.sites import mapping, seq
+from zot.yamlio import Document, load_document, to_plain
+
+
+@dataclass
+class Checked:
+    doc: Document
+    kind: str                      # extension | recipe
+    data: dict | None = None       # plain data when the file parsed
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+@dataclass
+class Report:
+    files: list[Checked]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return sorted((d for f in self.files for d in f.diagnostics), key=sort_key)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not d.is_error for d in self.diagnostics)
+
+    def sources(self) -> dict[str, str]:
+        return {f.doc.display: f.doc.text for f in self.files}
+
+
+def kind_of(path: Path) -> str:
+    return "recipe" if path.name.startswith("recipe") else "extension"
+
+
+def check_file(path: Path) -> Checked:
+    """Parse and check one file on its own (no cross-file checks)."""
+    kind = kind_of(path)
+    doc = load_document(path)
+    checked = Checked(doc, kind, diagnostics=list(doc.diagnostics))
+    if doc.data is None:
+        return checked
+    plain = to_plain(doc.data)
+    checked.data = plain
+    try:
+        checked.diagnostics.extend(schema_check.check(doc, plain, kind))
+        if kind == "extension":
+            checked.diagnostics.extend(check_document(doc, plain))
+        else:
+            checked.diagnostics.extend(check_recipe(doc, plain))
+    except RecursionError:
+        checked.diagnostics.append(doc.diag((), "too-deep", "the file nests too deeply to check",
+                                            "flatten the structure"))
+    return checked
+
+
+def check_recipe(doc: Document, data: dict) -> list[Diagnostic]:
+    from zot.config import shipped_dir
+
+    out: list[Diagnostic] = []
+    shipped = {p.name for p in shipped_dir("extensions").iterdir() if p.is_dir()} \
+        if shipped_dir("extensions").is_dir() else set()
+    for i, item in enumerate(seq(data.get("extensions"))):
+        item = mapping(item)
+        rel = item.get("path")
+        if isinstance(rel, str):
+            folder = (doc.path.parent / rel).resolve()
+            if not (folder / "extension.yaml").is_file() and not (folder / "extension.json").is_file():
+                out.append(doc.diag(("extensions", i, "path"), "missing-extension",
+                                    f"there is no extension.yaml in `{rel}` (looked in {folder})",
+                                    "paths are relative to the folder of recipe.yaml"))
+        name = item.get("name")
+        if isinstance(name, str) and name not in shipped:
+            import difflib
+
+            close = difflib.get_close_matches(name, sorted(shipped), n=1)
+            out.append(doc.diag(("extensions", i, "name"), "unknown-extension",
+                                f"zot ships no extension `{name}`",
+                                (f"did you mean `{close[0]}`? " if close else "") +
+                                "use `path:` for your own extensions", severity="warning"))
+    return out
+
+
+def validate_paths(paths: list[Path]) -> Report:
+    """Check every file, then the checks that need all of them (unique names, known tools)."""
+    files = [check_file(p) for p in paths]
+    cross_check(files)
+    return Report(files)
+
+
+def cross_check(files: list[Checked]) -> None:
+    """Checks across files; their diagnostics are added to the file they concern."""
+    manifests = [Manifest(f.doc, f.data) for f in files if f.kind == "extension" and f.data is not None]
+    by_file = {f.doc.display: f for f in files}
+    try:
+        cross = check_all(manifests)
+    except RecursionError:
+        cross = []
+    for diag in cross:
+        by_file[diag.file].diagnostics.append(diag)

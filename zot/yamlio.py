@@ -1,0 +1,236 @@
+"""Reading a user's YAML once, keeping every node's line and column for diagnostics.
+
+ruamel.yaml's round-trip loader keeps positions on every mapping and sequence, so a schema error
+found on plain data can be pointed back at `file:line:col`. Everything that can go wrong while
+reading (size, encoding, tabs, syntax, duplicate keys, top level) becomes a `Diagnostic`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zot.diagnostics import Diagnostic
+
+MAX_BYTES = 1024 * 1024
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: `data` keeps ruamel nodes (with positions); `text` the source."""
+
+    path: Path
+    text: str = ""
+    data: Any = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+    def position(self, keypath: PathKey, at_key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the node at `keypath` (of its key when `at_key`)."""
+        return locate(self.data, keypath, at_key)
+
+    def diag(self, keypath: PathKey, code: str, message: str, hint: str = "",
+             severity: str = "error", at_key: bool = False) -> Diagnostic:
+        line, col = self.position(keypath, at_key)
+        return Diagnostic(self.display, line, col, severity, code, message, hint, tuple(keypath))
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the cwd when below it: what a user would type."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def locate(data: Any, keypath: PathKey, at_key: bool = False) -> tuple[int, int]:
+    """Walk `keypath` through ruamel nodes; fall back to the deepest node that has a position."""
+    node = data
+    best = (1, 1)
+    for i, key in enumerate(keypath):
+        last = i == len(keypath) - 1
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, dict) and key in node:
+                if lc is not None:
+                    pos = lc.key(key) if (at_key and last) else lc.value(key)
+                    if pos is not None and pos[0] is not None:
+                        best = (pos[0] + 1, pos[1] + 1)
+                    elif lc.key(key) is not None:
+                        best = (lc.key(key)[0] + 1, lc.key(key)[1] + 1)
+                node = node[key]
+            elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+                if lc is not None:
+                    pos = lc.item(key)
+                    if pos is not None:
+                        best = (pos[0] + 1, pos[1] + 1)
+                node = node[key]
+            else:
+                break
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    else:
+        if not keypath:
+            lc = getattr(node, "lc", None)
+            if lc is not None and getattr(lc, "line", None) is not None:
+                best = (lc.line + 1, lc.col + 1)
+    return best
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _decode(path: Path, raw: bytes, diags: list[Diagnostic]) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        diags.append(Diagnostic(display_path(path), line, col, "error", "encoding",
+                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                                "save the file as UTF-8"))
+        return None
+
+
+def _find_tab(text: str) -> tuple[int, int] | None:
+    """A tab in indentation is a YAML error whose parser message is cryptic; find it first."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            return number, len(line) - len(stripped) + 1
+    return None
+
+
+def _mark(exc: Exception) -> tuple[int, int]:
+    """Where to point: the problem, unless the file simply ended (then where the construct began)."""
+    order = ("problem_mark", "context_mark")
+    if "end of stream" in str(getattr(exc, "problem", "") or ""):
+        order = ("context_mark", "problem_mark")
+    for attr in order:
+        mark = getattr(exc, attr, None)
+        if mark is not None:
+            return mark.line + 1, mark.column + 1
+    return 1, 1
+
+
+def _syntax_diag(path: Path, exc: Exception) -> Diagnostic:
+    from ruamel.yaml.constructor import DuplicateKeyError
+
+    line, col = _mark(exc)
+    if isinstance(exc, DuplicateKeyError):
+        first = getattr(exc, "context_mark", None)
+        where = f" (first defined on line {first.line + 1})" if first is not None else ""
+        problem = (getattr(exc, "problem", "") or "").strip()
+        key = problem.split('"')[1] if problem.count('"') >= 2 else problem
+        return Diagnostic(display_path(path), line, col, "error", "duplicate-key",
+                          f"duplicate key `{key}`{where}",
+                          "each key may appear once in a mapping: remove or rename one of them")
+    problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0]).strip()
+    context = (getattr(exc, "context", None) or "").strip()
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    hint = "check the indentation and quoting on this line and the one before it"
+    if "quoted scalar" in context:
+        hint = "the quote that starts here is never closed: add the closing quote"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains `: ` must be quoted, e.g. reason: \"why: because\""
+    elif "could not find expected ':'" in problem:
+        hint = "each key needs a colon after it, e.g. `name: value`"
+    elif "found character '@'" in problem or "found character '`'" in problem:
+        hint = "values starting with @ or ` must be quoted"
+    return Diagnostic(display_path(path), line, col, "error", "yaml-syntax", message, hint)
+
+
+def load_document(path: Path) -> Document:
+    """Parse `path`; on any problem the document has diagnostics and `data` may be None."""
+    doc = Document(path)
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        doc.diagnostics.append(Diagnostic(shown, 0, 0, "error", "unreadable",
+                                          f"cannot read the file: {exc.strerror or exc}",
+                                          "check that the path exists and is readable"))
+        return doc
+    if len(raw) > MAX_BYTES:
+        doc.diagnostics.append(Diagnostic(shown, 1, 1, "error", "file-too-large",
+                                          f"the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
+                                          "split it into several extensions, or move data into files the "
+                                          "extension reads"))
+        return doc
+    text = _decode(path, raw, doc.diagnostics)
+    if text is None:
+        return doc
+    doc.text = text
+    tab = _find_tab(text)
+    if tab is not None:
+        doc.diagnostics.append(Diagnostic(shown, tab[0], tab[1], "error", "yaml-tab",
+                                          "a tab is used for indentation; YAML allows only spaces",
+                                          "replace the tab with spaces"))
+        return doc
+    try:
+        doc.data = _yaml().load(text)
+    except Exception as exc:  # ruamel raises many error types; all are the user's syntax
+        doc.diagnostics.append(_syntax_diag(path, exc))
+        doc.data = None
+        return doc
+    if doc.data is None:
+        doc.diagnostics.append(Diagnostic(shown, 1, 1, "error", "empty", "the file is empty",
+                                          "start with `schema: zot/extension/v1`, or run `zot ext new NAME`"))
+    elif not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__}"
+        doc.diagnostics.append(Diagnostic(shown, 1, 1, "error", "not-a-mapping",
+                                          f"the top level is {kind}; it must be a mapping of keys",
+                                          "write `key: value` lines at the top level, e.g. `name: my-ext`"))
+        doc.data = None
+    return doc
+
+
+def to_plain(node: Any) -> Any:
+    """ruamel nodes to plain dicts, lists and scalars, for jsonschema and the engine."""
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, (str, int, float, bool)) or k is None else k: to_plain(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def load_plain_mapping(path: Path) -> dict:
+    """A settings-like file as plain data; a problem raises a UserError naming file:line:col."""
+    from zot.config import UserError
+    from zot.diagnostics import format_text
+
+    doc = load_document(path)
+    if doc.diagnostics:
+        first = doc.diagnostics[0]
+        raise UserError(format_text(first, doc.text))
+    return to_plain(doc.data) or {}
+
+
+def dump_roundtrip(data: Any, path: Path) -> None:
+    """Write ruamel data back, keeping comments and order (settings edits)."""
+    yaml = _yaml()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tmp.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    tmp.replace(path)
