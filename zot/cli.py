@@ -76,7 +76,14 @@ def dispatch(argv: list[str]) -> int:
             from zot.cmd import trust as trust_cmd
 
             return trust_cmd.run(p.parse_args(rest))
-        print(f"zot {name}: not available yet", file=sys.stderr)
+        if name == "sessions":
+            p = argparse.ArgumentParser(prog="zot sessions", description="This project's sessions, newest first.")
+            p.add_argument("--format", choices=("text", "json"), default="text")
+            p.add_argument("--all", action="store_true", help="show every session, not only the last 20")
+            from zot.cmd import sessions as sessions_cmd
+
+            return sessions_cmd.run(p.parse_args(rest))
+        print(f"zot {name}: not available in this build yet", file=sys.stderr)
         return 2
     args = _main_parser().parse_args(argv)
     from zot.cmd import run as run_cmd

@@ -1,0 +1,223 @@
+"""The agent loop: a plain async function that emits events. Every mode only listens.
+
+`run_agent(state, prompt, emit)` takes one user prompt to a final answer: model turns, tool calls
+through the tool-call path, compaction when the context fills, and a session record per message.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from zot.agent import events as ev
+from zot.agent.hooks import Hooks
+from zot.agent.toolpath import Outcome, PathContext, run_call
+from zot.llm import LLMError, ModelConfig, Usage, stream_chat
+from zot.tools.base import Tool, ToolContext
+
+Emit = Callable[[ev._Event], None]
+
+
+@dataclass
+class AgentState:
+    """Everything one conversation needs; modes build it, the loop mutates `messages` and `usage`."""
+
+    model: ModelConfig
+    tools: dict[str, Tool]
+    cwd: Path
+    project_root: Path
+    hooks: Hooks = field(default_factory=Hooks)
+    messages: list[dict[str, Any]] = field(default_factory=list)   # the full history
+    session: Any = None                   # a SessionWriter, or None with --no-session
+    usage: Usage = field(default_factory=Usage)
+    max_steps: int | None = None
+    auto_yes: bool = False
+    compaction: tuple[str, int] | None = None    # (summary, first kept message index)
+    context_window: int | None = None     # overrides the model map (settings: context_window)
+    last_input_tokens: int = 0
+    always: set = field(default_factory=set)
+    system_extra: list[str] = field(default_factory=list)
+    output_dir: Path | None = None
+
+    def record(self, record: dict[str, Any]) -> None:
+        if self.session is not None:
+            self.session.append(record)
+
+
+def tool_specs(tools: dict[str, Tool]) -> list[dict[str, Any]]:
+    return [{"type": "function", "function": {"name": t.name, "description": t.description,
+                                              "parameters": t.parameters}} for t in tools.values()]
+
+
+def usage_dict(usage: Usage) -> dict[str, Any]:
+    return asdict(usage)
+
+
+def context_messages(state: AgentState, system: str) -> list[dict[str, Any]]:
+    from zot.agent.session import SUMMARY_PREFIX
+
+    out = [{"role": "system", "content": system}]
+    if state.compaction:
+        summary, first = state.compaction
+        out.append({"role": "user", "content": f"{SUMMARY_PREFIX}{summary}"})
+        out.extend(state.messages[first:])
+    else:
+        out.extend(state.messages)
+    return out
+
+
+async def build_system(state: AgentState, emit: Emit) -> str:
+    from zot.agent.context import system_prompt
+
+    fragments: list[str] = list(state.system_extra)
+    facts = {"cwd": str(state.cwd), "project": str(state.project_root), "model": state.model.model}
+    for frag in state.hooks.system_fragments:
+        try:
+            text = await frag.fragment(facts)
+        except Exception as exc:
+            emit(ev.Notice("error", f"a system prompt fragment failed: {exc}"))
+            continue
+        if text:
+            fragments.append(text)
+    lines = [f"{t.name}: {t.description.splitlines()[0] if t.description else ''}" for t in state.tools.values()]
+    return system_prompt(state.cwd, state.project_root, lines, fragments)
+
+
+def _append(state: AgentState, message: dict[str, Any], usage: Usage | None = None) -> None:
+    from zot.agent.session import message_record
+
+    state.messages.append(message)
+    state.record(message_record(message, usage_dict(usage) if usage else None,
+                                usage.cost if usage else None, state.model.model if usage else None))
+
+
+def _log_decision(state: AgentState, outcome: Outcome) -> None:
+    from zot.agent.session import decision_record
+    from zot.config import zot_home
+
+    record = outcome.decision.to_json(outcome.call)
+    state.record(decision_record(**record))
+    try:
+        path = zot_home() / "logs" / "decisions.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"cwd": str(state.cwd), **record}, default=str) + "\n")
+    except OSError:
+        pass  # the session has the record; a read-only log folder must not stop the agent
+
+
+async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio.Event) -> None:
+    ctx = PathContext(tools=state.tools, hooks=state.hooks,
+                      tool_ctx=ToolContext(cwd=state.cwd, project_root=state.project_root, cancel=cancel,
+                                           output_dir=state.output_dir),
+                      auto_yes=state.auto_yes, always=state.always,
+                      notify=lambda level, text, source: emit(ev.Notice(level, text, source)))
+    for call in calls:
+        if cancel.is_set():
+            _append(state, {"role": "tool", "tool_call_id": call.id, "content": "cancelled by the user"})
+            continue
+        emit(ev.ToolCall(call.id, call.name, call.arguments))
+        ctx.on_start = lambda c: emit(ev.ToolExecutionStart(c.id, c.tool, c.args, c.original_args))
+        outcome = await run_call(call.id, call.name, call.arguments, call.error, ctx)
+        if outcome.ran:
+            emit(ev.ToolExecutionEnd(call.id, call.name, outcome.result.is_error, round(outcome.duration, 3)))
+        _log_decision(state, outcome)
+        result = outcome.result
+        emit(ev.ToolResultEvent(call.id, call.name, outcome.call.args, result.content, result.is_error,
+                                outcome.blocked, result.display, outcome.decision.to_json(outcome.call)))
+        _append(state, {"role": "tool", "tool_call_id": call.id, "content": result.content})
+
+
+def _assistant_message(completion) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": completion.text or None}
+    if completion.tool_calls:
+        message["tool_calls"] = [{"id": c.id, "type": "function",
+                                  "function": {"name": c.name, "arguments": c.raw_arguments or "{}"}}
+                                 for c in completion.tool_calls]
+    return message
+
+
+async def _complete(state: AgentState, system: str, emit: Emit, cancel: asyncio.Event):
+    """One model call; on a context overflow, compact once and retry."""
+    from zot.agent.compaction import compact
+
+    for attempt in (1, 2):
+        try:
+            return await stream_chat(state.model, context_messages(state, system), tool_specs(state.tools),
+                                     on_text=lambda piece: emit(ev.MessageUpdate(piece)), cancel=cancel)
+        except LLMError as err:
+            if err.kind == "context_window" and attempt == 1 and await compact(state, "overflow", emit, cancel):
+                continue
+            raise
+    raise AssertionError("unreachable")
+
+
+async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.Event | None = None) -> ev.AgentEnd:
+    """Take `prompt` to a final answer. Never raises for model or tool failures: they end the run
+    with `stop_reason` "error" and the message in `error`."""
+    from zot.agent.compaction import compact, over_threshold
+
+    cancel = cancel or asyncio.Event()
+    emit(ev.Input(prompt))
+    text = prompt
+    for transform in state.hooks.input_transforms:
+        try:
+            outcome = await transform.transform(text)
+        except Exception as exc:
+            emit(ev.Notice("error", f"an input transform failed: {exc}"))
+            continue
+        text = outcome.text
+        if outcome.handled:
+            end = ev.AgentEnd(text, "handled", usage_dict(Usage()))
+            emit(end)
+            return end
+    emit(ev.BeforeAgentStart(text))
+    system = await build_system(state, emit)
+    emit(ev.AgentStart(state.model.model))
+    _append(state, {"role": "user", "content": text})
+    run_usage = Usage()
+    answer, stop, error = "", "stop", None
+    step = 0
+    while True:
+        if state.max_steps is not None and step >= state.max_steps:
+            stop = "max_steps"
+            break
+        step += 1
+        emit(ev.TurnStart(step))
+        if over_threshold(state):
+            await compact(state, "threshold", emit, cancel)
+        emit(ev.MessageStart())
+        try:
+            completion = await _complete(state, system, emit, cancel)
+        except LLMError as err:
+            stop = "cancelled" if err.kind == "cancelled" else "error"
+            error = None if stop == "cancelled" else err.message
+            emit(ev.TurnEnd(step, 0))
+            break
+        run_usage = run_usage + completion.usage
+        state.usage = state.usage + completion.usage
+        state.last_input_tokens = completion.usage.input_tokens
+        text_out = completion.text
+        for t in state.hooks.text_transforms:
+            try:
+                text_out = t.transform_text(text_out)
+            except Exception as exc:
+                emit(ev.Notice("error", f"a text transform failed: {exc}"))
+        completion.text = text_out
+        message = _assistant_message(completion)
+        _append(state, message, completion.usage)
+        emit(ev.MessageEnd(message, usage_dict(completion.usage)))
+        answer = completion.text
+        if not completion.tool_calls:
+            emit(ev.TurnEnd(step, 0))
+            break
+        await _run_tools(state, completion.tool_calls, emit, cancel)
+        emit(ev.TurnEnd(step, len(completion.tool_calls)))
+        if cancel.is_set():
+            stop = "cancelled"
+            break
+    end = ev.AgentEnd(answer, stop, usage_dict(run_usage), error)
+    emit(end)
+    return end

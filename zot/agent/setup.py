@@ -1,0 +1,113 @@
+"""Building an AgentState from options and settings: shared by `-p`, `--json`, the REPL and rpc.
+
+Model selection, in order: `--model`, `ZOT_MODEL`, the settings file's `model`.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zot.agent.loop import AgentState
+from zot.config import Settings, UserError, find_project_root, load_settings
+
+NO_MODEL_HINT = ("pass --model PROVIDER/NAME (e.g. --model anthropic/claude-sonnet-4-5), set ZOT_MODEL, "
+                 "or write `model: ...` in ~/.zot/settings.yaml")
+
+
+@dataclass
+class Options:
+    model: str | None = None
+    api_base: str | None = None
+    api_key: str | None = None
+    max_steps: int | None = None
+    auto_yes: bool = False
+    continue_session: bool = False
+    session_path: str | None = None
+    no_session: bool = False
+    ext_paths: list[str] = field(default_factory=list)
+    no_ext: bool = False
+    cwd: Path | None = None
+
+
+def resolve_model(opts: Options, settings: Settings) -> str | None:
+    return opts.model or os.environ.get("ZOT_MODEL") or settings.get("model")
+
+
+def model_config(opts: Options, settings: Settings, require_key: bool = True):
+    from zot.llm import ModelConfig
+
+    model = resolve_model(opts, settings)
+    if not model:
+        raise UserError("no model is configured", NO_MODEL_HINT, code=2)
+    if "/" not in model:
+        raise UserError(f"`{model}` is not a litellm model string",
+                        "write PROVIDER/NAME, e.g. openai/gpt-5 or anthropic/claude-sonnet-4-5", code=2)
+    api_key = opts.api_key or settings.get("api_key")
+    api_base = opts.api_base or settings.get("api_base")
+    if require_key and not api_key:
+        from zot.llm.keys import missing_keys
+
+        missing = missing_keys(model)
+        if missing:
+            raise UserError(f"no API key for {model}: {', '.join(missing)} is not set",
+                            f"export {missing[0]}=... or pass --api-key", code=2)
+    extra: dict[str, Any] = {}
+    idle = float(settings.get("idle_timeout", 60))
+    return ModelConfig(model=model, api_base=api_base, api_key=api_key, idle_timeout=idle,
+                       max_retries=int(settings.get("max_retries", 3)), extra=extra)
+
+
+def open_session(opts: Options, state: AgentState) -> list[str]:
+    """Start or continue a session; returns warnings (repaired lines, interrupted calls)."""
+    from zot.agent.session import SessionWriter, latest_session, load_session
+
+    if opts.no_session:
+        return []
+    path: Path | None = None
+    if opts.session_path:
+        path = Path(opts.session_path).expanduser()
+        if not path.is_file():
+            raise UserError(f"no session file at {path}", "see `zot sessions` for this project's sessions")
+    elif opts.continue_session:
+        path = latest_session(state.project_root)
+        if path is None:
+            raise UserError("there is no earlier session in this project to continue",
+                            "start one without -c")
+    if path is None:
+        state.session = SessionWriter.create(state.project_root, state.cwd, state.model.model)
+        return []
+    loaded = load_session(path)
+    state.messages = list(loaded.messages)
+    if loaded.compaction:
+        state.compaction = (loaded.compaction.get("summary", ""), int(loaded.compaction.get("first_kept", 0)))
+    from zot.llm import Usage
+
+    totals = loaded.usage or {}
+    state.usage = Usage(int(totals.get("input_tokens", 0)), int(totals.get("output_tokens", 0)),
+                        int(totals.get("cache_read_tokens", 0)), int(totals.get("cache_write_tokens", 0)),
+                        loaded.cost)
+    try:
+        state.session = SessionWriter.open_existing(path)
+    except Exception as exc:
+        raise UserError(str(exc), "another zot is using this session; continue it there or start a new one")
+    for repair in loaded.repairs:
+        state.session.append(repair.to_record())
+    return [f"{w.file}:{w.line}: {w.message}" for w in loaded.warnings]
+
+
+def build_state(opts: Options, require_key: bool = True) -> tuple[AgentState, Settings]:
+    from zot.ext import trust
+    from zot.tools import builtin_tools
+
+    cwd = (opts.cwd or Path.cwd()).resolve()
+    project = find_project_root(cwd)
+    settings = load_settings(project, trusted_project=trust.is_trusted(project))
+    cfg = model_config(opts, settings, require_key)
+    tools = {t.name: t for t in builtin_tools()}
+    state = AgentState(model=cfg, tools=tools, cwd=cwd, project_root=project, max_steps=opts.max_steps,
+                       auto_yes=opts.auto_yes, context_window=settings.get("context_window"),
+                       output_dir=Path(tempfile.gettempdir()) / "zot-output")
+    return state, settings
