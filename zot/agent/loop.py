@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zot.agent import events as ev
-from zot.agent.hooks import Hooks
+from zot.ext.hooks import Hooks
 from zot.agent.toolpath import Outcome, PathContext, run_call
 from zot.llm import LLMError, ModelConfig, Usage, stream_chat
 from zot.tools.base import Tool, ToolContext
 
 Emit = Callable[[ev._Event], None]
+
+CANCELLED = "cancelled by the user: this tool call was not run"
 
 
 @dataclass
@@ -115,8 +117,9 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
                       auto_yes=state.auto_yes, always=state.always,
                       notify=lambda level, text, source: emit(ev.Notice(level, text, source)))
     for call in calls:
-        if cancel.is_set():
-            _append(state, {"role": "tool", "tool_call_id": call.id, "content": "cancelled by the user"})
+        if cancel.is_set():  # still answered, so the history stays valid and every UI sees it end
+            emit(ev.ToolResultEvent(call.id, call.name, call.arguments, CANCELLED, True, True))
+            _append(state, {"role": "tool", "tool_call_id": call.id, "content": CANCELLED})
             continue
         emit(ev.ToolCall(call.id, call.name, call.arguments))
         ctx.on_start = lambda c: emit(ev.ToolExecutionStart(c.id, c.tool, c.args, c.original_args))

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from zot.agent.hooks import CallInfo, ConfirmRequest, Hooks, Source, Verdict
+from zot.ext.hooks import CallInfo, ConfirmRequest, Hooks, Source, Verdict
 from zot.tools.base import Tool, ToolContext, ToolResult
 from zot.tools.validate import validate_args
 
@@ -71,7 +71,7 @@ async def rewrite(call: CallInfo, ctx: PathContext) -> list[dict[str, Any]]:
         if out is None:
             continue
         if out.error:
-            changes.append({"error": out.error, **out.source.to_json()})
+            changes.append({"error": out.error, "deny": out.deny, **out.source.to_json()})
             continue
         if out.args != call.args:
             changes.append({"before": copy.deepcopy(call.args), "after": copy.deepcopy(out.args),
@@ -172,6 +172,13 @@ async def run_call(call_id: str, name: str, args: dict[str, Any], parse_error: s
                        Decision("deny", reason="unparsable arguments"), blocked=True)
     decision = Decision("allow")
     decision.rewrites = await rewrite(call, ctx)
+    failed = [r for r in decision.rewrites if r.get("deny")]
+    if failed:
+        first = failed[0]
+        decision.decision, decision.reason = "deny", f"rewrite failed: {first['error']}"
+        return Outcome(error_result(f"Blocked: the {name} call was not run because the rewrite rule "
+                                    f"`{first['extension']}:{first['rule']}` failed ({first['error']}) and "
+                                    "its on_error is deny."), call, decision, blocked=True)
     problem = validate_args(tool.parameters, call.args)
     if problem:
         return Outcome(error_result(f"Invalid arguments for {name}: {problem}"), call,

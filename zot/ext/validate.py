@@ -103,7 +103,31 @@ def validate_paths(paths: list[Path]) -> Report:
     """Check every file, then the checks that need all of them (unique names, known tools)."""
     files = [check_file(p) for p in paths]
     cross_check(files)
+    prove_all(files)
     return Report(files)
+
+
+def prove_all(files: list[Checked]) -> None:
+    """Run guard examples and tool_call tests of every extension that is otherwise clean."""
+    from zot.config import find_project_root
+    from zot.ext.checks.cross import Manifest, known_tools
+    from zot.ext.compile.context import ExtCtx
+    from zot.ext.loader import resolve_params
+    from zot.ext.proof import as_diagnostics, prove
+
+    exts = [f for f in files if f.kind == "extension" and f.data is not None]
+    tools = known_tools([Manifest(f.doc, f.data) for f in exts])
+    params_of = {name: schema or {} for name, schema in tools.items()}
+    for f in exts:
+        if not f.ok:
+            continue
+        ctx = ExtCtx(name=str(f.data.get("name")), scope="", doc=f.doc, data=f.data,
+                     params=resolve_params(f.data, {}), project=find_project_root(), tool_params=params_of)
+        try:
+            f.diagnostics.extend(as_diagnostics(ctx, prove(ctx)))
+        except Exception as exc:  # a compile failure of a validated manifest is reported, not raised
+            f.diagnostics.append(f.doc.diag((), "compile-failed", f"the extension does not compile: {exc}",
+                                            "this is probably a bug in zot; please report it"))
 
 
 def cross_check(files: list[Checked]) -> None:

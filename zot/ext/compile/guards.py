@@ -1,0 +1,146 @@
+"""compile_guards: each `guards:` entry becomes a Guard or a Rewriter on the tool-call path.
+
+A guard applies to the tools its `tool:` names (names or globs). Its matcher runs on the final
+arguments (after every rewrite). deny/confirm guards fail closed: a matcher error applies
+`on_error` (default deny), an unparsable shell line or unknown path counts as a match.
+"""
+from __future__ import annotations
+
+import copy
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zot.ext import templates
+from zot.ext.compile.context import ExtCtx, template_facts
+from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
+from zot.ext.matchers import CompileCtx, Matcher, MatchError, Subject, compile_matcher
+
+FAIL_CLOSED = {"deny", "confirm"}
+
+
+def tool_patterns(spec: Any) -> tuple[str, ...]:
+    return (spec,) if isinstance(spec, str) else tuple(str(s) for s in spec or ())
+
+
+def applies(patterns: tuple[str, ...], tool: str) -> bool:
+    return any(fnmatch.fnmatchcase(tool, p) for p in patterns)
+
+
+@dataclass
+class Rule:
+    """What guards and rewriters share: which tools, which calls, who wrote it."""
+
+    ext: ExtCtx
+    name: str
+    tools: tuple[str, ...]
+    matcher: Matcher | None
+    priority: int
+    on_error: str
+    shadow: bool
+    source: Source
+
+    def subject(self, call: CallInfo) -> Subject:
+        facts = call.facts or {}
+        return Subject(call.tool, call.args, Path(call.cwd), Path(call.project), self.ext.params,
+                       facts.get("session", {}), facts.get("model", ""))
+
+    def matches(self, call: CallInfo) -> bool:
+        """True/False; raises MatchError when the matcher cannot decide."""
+        if not applies(self.tools, call.tool):
+            return False
+        return True if self.matcher is None else self.matcher.match(self.subject(call))
+
+    def render(self, source: str, call: CallInfo) -> str:
+        facts = template_facts(Path(call.cwd), Path(call.project), (call.facts or {}).get("model", ""),
+                               self.ext.params, (call.facts or {}).get("session"))
+        return templates.render(source, {**facts, "tool": call.tool, "args": call.args})
+
+
+@dataclass
+class GuardRule(Rule):
+    action: str = "deny"
+    reason: str = ""
+
+    async def judge(self, call: CallInfo) -> list[Verdict]:
+        return self.judge_now(call)
+
+    def judge_now(self, call: CallInfo) -> list[Verdict]:
+        try:
+            if not self.matches(call):
+                return []
+        except Exception as exc:  # MatchError or a bug in a matcher: on_error decides, never silently
+            return [Verdict(self.on_error, f"guard `{self.name}` could not decide ({exc}); on_error is "
+                            f"{self.on_error}", self.source, self.shadow, error=str(exc))]
+        try:
+            reason = self.render(self.reason, call) if self.reason else f"guard `{self.name}`"
+        except Exception as exc:
+            reason = f"{self.reason} (the reason template failed: {exc})"
+        return [Verdict(self.action, reason, self.source, self.shadow)]
+
+
+def _apply_edit(edit: dict, args: dict, render) -> None:
+    name = edit["arg"]
+    if edit.get("delete"):
+        args.pop(name, None)
+        return
+    current = args.get(name)
+    if "set" in edit:
+        args[name] = render(edit["set"])
+    elif "prepend" in edit:
+        args[name] = render(edit["prepend"]) + ("" if current is None else str(current))
+    elif "append" in edit:
+        args[name] = ("" if current is None else str(current)) + render(edit["append"])
+    elif "replace" in edit:
+        spec = edit["replace"]
+        count = int(spec.get("count", -1))
+        args[name] = str(current or "").replace(spec["old"], render(spec.get("new", "")), count)
+    elif "sub" in edit:
+        spec = edit["sub"]
+        args[name] = re.sub(spec["pattern"], render(spec.get("repl", "")), str(current or ""),
+                            count=max(int(spec.get("count", 0)), 0))
+
+
+@dataclass
+class RewriteRule(Rule):
+    edits: list[dict] = field(default_factory=list)
+
+    async def rewrite(self, call: CallInfo) -> Rewrite | None:
+        return self.rewrite_now(call)
+
+    def rewrite_now(self, call: CallInfo) -> Rewrite | None:
+        try:
+            if not self.matches(call):
+                return None
+            args = copy.deepcopy(call.args)
+            for edit in self.edits:
+                _apply_edit(edit, args, lambda text: self.render(text, CallInfo(
+                    call.id, call.tool, args, call.original_args, call.cwd, call.project, call.facts)))
+        except Exception as exc:
+            return Rewrite(call.args, self.source, error=f"rewrite `{self.name}` failed: {exc}",
+                           deny=self.on_error == "deny")
+        if self.shadow:
+            return None
+        return Rewrite(args, self.source)
+
+
+def compile_guard(name: str, node: dict, ext: ExtCtx) -> Rule:
+    action = node["action"]
+    tools = tool_patterns(node["tool"])
+    single = tools[0] if len(tools) == 1 and not set("*?[") & set(tools[0]) else None
+    ctx = CompileCtx(fail_closed=action in FAIL_CLOSED, location=ext.location("guards", name), tools=tools,
+                     default_arg=ext.primary_arg(single) if single else None)
+    matcher = compile_matcher(node["when"], ctx) if isinstance(node.get("when"), dict) else None
+    default_error = "deny" if action in FAIL_CLOSED else ("allow" if action != "rewrite" else "allow")
+    common = dict(ext=ext, name=name, tools=tools, matcher=matcher, priority=int(node.get("priority", 0)),
+                  on_error=node.get("on_error", default_error), shadow=node.get("mode") == "shadow",
+                  source=Source(ext.name, name, ctx.location))
+    if action == "rewrite":
+        return RewriteRule(**common, edits=list(node.get("rewrite") or []))
+    return GuardRule(**common, action=action, reason=node.get("reason", ""))
+
+
+def compile_guards(section: dict, ext: ExtCtx) -> list[Rule]:
+    return [compile_guard(name, node, ext) for name, node in (section or {}).items()]

@@ -1,0 +1,154 @@
+"""The loop's extension points. The extension engine fills them; empty, they change nothing.
+
+Each point says when it runs, how several handlers combine and what a failure does. Handlers
+never raise into the loop: the pipeline catches every exception and applies the handler's
+`on_error` (deny for guards by default, allow for observers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Protocol
+
+from zot.tools.base import ToolResult
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who made a decision or a change: extension, rule, and where the rule is written."""
+
+    extension: str
+    rule: str
+    location: str = ""          # file:line
+
+    def label(self) -> str:
+        where = f" ({self.location})" if self.location else ""
+        return f"{self.extension}:{self.rule}{where}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"extension": self.extension, "rule": self.rule, "location": self.location}
+
+
+@dataclass
+class CallInfo:
+    """A tool call as the pipeline sees it; `args` are the current (possibly rewritten) arguments."""
+
+    id: str
+    tool: str
+    args: dict[str, Any]
+    original_args: dict[str, Any]
+    cwd: str
+    project: str
+    facts: dict[str, Any] = field(default_factory=dict)   # model, session usage: for expressions
+
+
+@dataclass
+class Verdict:
+    """One rule's opinion on a call. `decision`: deny | confirm | allow | warn."""
+
+    decision: str
+    reason: str
+    source: Source
+    shadow: bool = False        # logged, not enforced
+    error: str | None = None    # set when the rule failed and on_error decided
+
+    def to_json(self) -> dict[str, Any]:
+        return {"decision": self.decision, "reason": self.reason, "shadow": self.shadow,
+                "error": self.error, **self.source.to_json()}
+
+
+@dataclass
+class Rewrite:
+    """A rewriter's new arguments, or None when it did not apply."""
+
+    args: dict[str, Any]
+    source: Source
+    error: str | None = None
+    deny: bool = False          # the rewriter failed and its on_error is deny: block the call
+
+
+class Rewriter(Protocol):
+    """Runs first, before guards, in priority order then load order; each sees the previous result.
+    A failure keeps the arguments unchanged and is reported (or denies, if its on_error says so)."""
+
+    priority: int
+
+    async def rewrite(self, call: CallInfo) -> Rewrite | None: ...
+
+
+class Guard(Protocol):
+    """Judges the final arguments. Every guard runs; the strictest verdict wins (deny > confirm >
+    allow). A failure yields a verdict from the guard's on_error, never a silent allow."""
+
+    priority: int
+
+    async def judge(self, call: CallInfo) -> list[Verdict]: ...
+
+
+class ResultTransform(Protocol):
+    """Runs after execution on what the model will see, chained in priority order. A failure leaves
+    the result as it was and is reported."""
+
+    priority: int
+
+    async def transform(self, call: CallInfo, result: ToolResult) -> ToolResult: ...
+
+
+@dataclass
+class ConfirmRequest:
+    tool: str
+    args: dict[str, Any]
+    original_args: dict[str, Any]
+    reasons: list[str]
+    sources: list[Source]
+
+
+ConfirmFn = Callable[[ConfirmRequest], Awaitable[str]]   # returns "yes" | "no" | "always"
+
+
+@dataclass
+class InputOutcome:
+    text: str
+    handled: bool = False       # consumed: nothing is sent to the model
+    source: Source | None = None
+
+
+class InputTransform(Protocol):
+    """Runs on each user input before the turn, chained; `handled` stops the chain and the turn."""
+
+    priority: int
+
+    async def transform(self, text: str) -> InputOutcome: ...
+
+
+class SystemFragment(Protocol):
+    """Adds text to the system prompt at `before_agent_start`; fragments are joined in order.
+    A failure drops that fragment and is reported."""
+
+    priority: int
+
+    async def fragment(self, facts: dict[str, Any]) -> str | None: ...
+
+
+class TextTransform(Protocol):
+    """Changes assistant text at `message_end` (redact, truncate), chained."""
+
+    priority: int
+
+    def transform_text(self, text: str) -> str: ...
+
+
+@dataclass
+class Hooks:
+    rewriters: list[Rewriter] = field(default_factory=list)
+    guards: list[Guard] = field(default_factory=list)
+    result_transforms: list[ResultTransform] = field(default_factory=list)
+    input_transforms: list[InputTransform] = field(default_factory=list)
+    system_fragments: list[SystemFragment] = field(default_factory=list)
+    text_transforms: list[TextTransform] = field(default_factory=list)
+    confirm: ConfirmFn | None = None     # set when there is a UI that can ask
+
+    def sort(self) -> None:
+        """Higher priority first; the sort is stable, so load order breaks ties."""
+        for items in (self.rewriters, self.guards, self.result_transforms, self.input_transforms,
+                      self.system_fragments, self.text_transforms):
+            items.sort(key=lambda h: -getattr(h, "priority", 0))

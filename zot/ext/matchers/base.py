@@ -1,0 +1,83 @@
+"""The matcher protocol: one compiled object per `when:` node, evaluated per tool call.
+
+Matchers are compiled once at load (regexes, globs, parsed expressions) and evaluated against a
+`Subject`. A matcher raises `MatchError` when it cannot decide (a failed expression, an
+unresolvable value); the guard then applies its `on_error`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+MISSING = object()
+
+
+class MatchError(Exception):
+    """The matcher could not decide; the guard's on_error applies."""
+
+
+@dataclass
+class Subject:
+    """What every matcher sees: the call, where it runs, and facts about the session."""
+
+    tool: str
+    args: dict[str, Any]
+    cwd: Path
+    project: Path
+    params: dict[str, Any] = field(default_factory=dict)
+    session: dict[str, Any] = field(default_factory=dict)
+    model: str = ""
+
+
+@dataclass
+class CompileCtx:
+    """What a matcher compiler needs: whether to fail closed and where diagnostics point."""
+
+    fail_closed: bool = True          # deny/confirm guards: unknowns match
+    location: str = ""
+    tools: tuple[str, ...] = ()       # the tools the guard applies to
+    default_arg: str | None = None    # the argument a matcher without `arg` reads (bash: command)
+
+
+class Matcher(Protocol):
+    def match(self, subject: Subject, value: Any = MISSING) -> bool: ...
+
+
+class Predicate(Protocol):
+    def __call__(self, value: Any, subject: Subject) -> bool: ...
+
+
+def get_arg(args: dict[str, Any], dotted: str) -> Any:
+    """`command`, `edits.0.path`: a dotted path into the arguments; MISSING when absent."""
+    node: Any = args
+    for part in dotted.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return MISSING
+    return node
+
+
+@dataclass
+class ValueMatcher:
+    """A test on one value: taken from `arg`, from a default, or handed in by an outer matcher.
+    A list value matches when any item does."""
+
+    predicate: Predicate
+    arg: str | None
+    source: Callable[[Subject], Any] | None = None   # used when there is no `arg` (e.g. written paths)
+
+    def match(self, subject: Subject, value: Any = MISSING) -> bool:
+        if value is MISSING:
+            if self.arg is not None:
+                value = get_arg(subject.args, self.arg)
+            elif self.source is not None:
+                value = self.source(subject)
+        if value is MISSING or value is None:
+            return False
+        if isinstance(value, (list, tuple)):
+            return any(self.predicate(item, subject) for item in value)
+        return self.predicate(value, subject)

@@ -1,0 +1,53 @@
+"""all / any / not, and `expr` (simpleeval over the call)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from zot.ext import expr as expressions
+from zot.ext.matchers.base import MISSING, Matcher, MatchError, Subject
+
+
+@dataclass
+class All:
+    parts: list[Matcher]
+
+    def match(self, subject: Subject, value: Any = MISSING) -> bool:
+        return all(p.match(subject, value) for p in self.parts)
+
+
+@dataclass
+class Any_:
+    parts: list[Matcher]
+
+    def match(self, subject: Subject, value: Any = MISSING) -> bool:
+        return any(p.match(subject, value) for p in self.parts)
+
+
+@dataclass
+class Not:
+    part: Matcher
+
+    def match(self, subject: Subject, value: Any = MISSING) -> bool:
+        return not self.part.match(subject, value)
+
+
+@dataclass
+class Expr:
+    source: str
+    arg: str | None = None
+
+    def match(self, subject: Subject, value: Any = MISSING) -> bool:
+        from zot.ext.matchers.base import get_arg
+
+        names = {"tool": subject.tool, "args": subject.args, "cwd": str(subject.cwd),
+                 "project": str(subject.project), "params": subject.params, "session": subject.session,
+                 "model": subject.model}
+        if value is MISSING and self.arg:
+            value = get_arg(subject.args, self.arg)
+        if value is not MISSING:
+            names["value"] = value
+        try:
+            return bool(expressions.evaluate(self.source, names))
+        except Exception as exc:  # simpleeval's limits and any runtime error: the guard decides
+            raise MatchError(f"expression `{self.source}` failed: {type(exc).__name__}: {exc}") from exc

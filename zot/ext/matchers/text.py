@@ -1,0 +1,60 @@
+"""regex, glob, equals, in, contains: tests on a value's text."""
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any
+
+from zot.ext.matchers.base import Subject
+
+MAX_TEXT = 1_000_000   # longer values are matched on their first megabyte: bounds regex time
+
+
+def _text(value: Any) -> str:
+    return (value if isinstance(value, str) else str(value))[:MAX_TEXT]
+
+
+def _as_list(spec: Any) -> list:
+    return list(spec) if isinstance(spec, list) else [spec]
+
+
+def regex(spec: Any, ignore_case: bool):
+    flags = re.IGNORECASE if ignore_case else 0
+    patterns = [re.compile(p, flags) for p in _as_list(spec)]
+
+    def predicate(value: Any, subject: Subject) -> bool:
+        text = _text(value)
+        return any(p.search(text) for p in patterns)
+    return predicate
+
+
+def glob(spec: Any, ignore_case: bool):
+    patterns = [p.lower() if ignore_case else p for p in _as_list(spec)]
+
+    def predicate(value: Any, subject: Subject) -> bool:
+        text = _text(value).lower() if ignore_case else _text(value)
+        return any(fnmatch.fnmatchcase(text, p) for p in patterns)
+    return predicate
+
+
+def _fold(value: Any, ignore_case: bool) -> Any:
+    return value.lower() if ignore_case and isinstance(value, str) else value
+
+
+def equals(spec: Any, ignore_case: bool):
+    target = _fold(spec, ignore_case)
+    return lambda value, subject: _fold(value, ignore_case) == target
+
+
+def one_of(spec: Any, ignore_case: bool):
+    targets = [_fold(v, ignore_case) for v in _as_list(spec)]
+    return lambda value, subject: _fold(value, ignore_case) in targets
+
+
+def contains(spec: Any, ignore_case: bool):
+    needles = [_fold(n, ignore_case) for n in _as_list(spec)]
+
+    def predicate(value: Any, subject: Subject) -> bool:
+        text = _fold(_text(value), ignore_case)
+        return any(n in text for n in needles)
+    return predicate
