@@ -53,6 +53,12 @@ def _ext_parser() -> argparse.ArgumentParser:
     where = new.add_mutually_exclusive_group()
     where.add_argument("--global", dest="global_scope", action="store_true", help="in $ZOT_HOME/extensions")
     where.add_argument("--dir", help="in this folder (the extension folder is DIR/NAME)")
+    t = sub.add_parser("test", help="run guard examples and manifest tests (no model)")
+    t.add_argument("paths", nargs="*", help="files or folders (default: the extensions that load here)")
+    x = sub.add_parser("explain", help="what the rules here decide for one tool call")
+    x.add_argument("--tool", required=True, help="the tool name, e.g. bash")
+    x.add_argument("--args", required=True, help='the arguments as JSON, e.g. \'{"command": "rm -rf /"}\'')
+    x.add_argument("--format", choices=("text", "json"), default="text")
     for action, text in (("enable", "turn an extension on"), ("disable", "turn an extension off")):
         e = sub.add_parser(action, help=text)
         e.add_argument("name")

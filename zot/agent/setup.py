@@ -110,4 +110,31 @@ def build_state(opts: Options, require_key: bool = True) -> tuple[AgentState, Se
     state = AgentState(model=cfg, tools=tools, cwd=cwd, project_root=project, max_steps=opts.max_steps,
                        auto_yes=opts.auto_yes, context_window=settings.get("context_window"),
                        output_dir=Path(tempfile.gettempdir()) / "zot-output")
+    state.notices = load_engine(opts, state, settings)
     return state, settings
+
+
+def load_engine(opts: Options, state: AgentState, settings: Settings) -> list[str]:
+    """Load and compile extensions into the state's hooks; returns what the user should hear
+    about (extensions skipped for errors, untrusted project extensions)."""
+    from zot.ext.engine import build_engine
+    from zot.ext.loader import load_extensions
+
+    cli_paths = tuple(Path(p).expanduser().resolve() for p in opts.ext_paths)
+    for path in cli_paths:
+        if not path.exists():
+            raise UserError(f"-e {path}: no such extension folder", "give a folder holding extension.yaml")
+    exts = load_extensions(state.project_root, cli_paths, discover_scopes=not opts.no_ext, settings=settings)
+    engine = build_engine(exts, state.project_root, state.tools)
+    state.hooks = engine.hooks
+    state.extensions = exts
+    state.engine = engine
+    notices = list(engine.problems)
+    for ext in exts:
+        if ext.state == "error":
+            first = next((d for d in ext.diagnostics if d.is_error), None)
+            where = f": {first.file}:{first.line}:{first.column}: {first.message}" if first else ""
+            notices.append(f"extension {ext.name} was not loaded{where}")
+        elif ext.state == "untrusted":
+            notices.append(f"project extension {ext.name} is not loaded: {ext.note}")
+    return notices

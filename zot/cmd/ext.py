@@ -11,8 +11,10 @@ from zot.diagnostics import format_json, format_text
 
 
 def run(args: argparse.Namespace) -> int:
+    from zot.cmd import ext_proof
+
     handler = {"validate": validate, "list": list_extensions, "new": new, "enable": enable,
-               "disable": disable}[args.action]
+               "disable": disable, "test": ext_proof.test, "explain": ext_proof.explain}[args.action]
     return handler(args)
 
 

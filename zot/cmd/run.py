@@ -65,7 +65,7 @@ async def _run(opts, prompt: str, json_mode: bool) -> int:
         elif isinstance(event, ev.ToolResultEvent) and event.blocked:
             print(f"zot: blocked {event.name}: {event.content}", file=sys.stderr)
 
-    for warning in warnings:
+    for warning in [*state.notices, *warnings]:
         emit(ev.Notice("warning", warning))
     cancel = asyncio.Event()
     loop = asyncio.get_running_loop()

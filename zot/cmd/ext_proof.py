@@ -1,0 +1,95 @@
+"""`zot ext test` and `zot ext explain`: the rules' proof and their decision on one call."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from zot.config import UserError, find_project_root
+from zot.diagnostics import format_text
+
+
+def test(args: argparse.Namespace) -> int:
+    from zot.ext.discover import manifests_under
+    from zot.ext.loader import load_extensions
+    from zot.ext.validate import validate_paths
+
+    if args.paths:
+        paths: list[Path] = []
+        for raw in args.paths:
+            if not Path(raw).exists():
+                raise UserError(f"no such file or folder: {raw}", "give an extension folder or file", code=2)
+            paths += [p for p in manifests_under(Path(raw)) if p.name == "extension.yaml"]
+    else:
+        paths = [e.found.path for e in load_extensions(find_project_root()) if e.state in ("loaded", "disabled")]
+    if not paths:
+        print("no extensions to test")
+        return 0
+    report = validate_paths(paths)
+    failed = 0
+    sources = report.sources()
+    for f in report.files:
+        data = f.data or {}
+        count = sum(len(v or []) for g in (data.get("guards") or {}).values() if isinstance(g, dict)
+                    for v in (g.get("examples") or {}).values()) + len(data.get("tests") or [])
+        errors = [d for d in f.diagnostics if d.is_error]
+        name = data.get("name", f.doc.display)
+        if errors:
+            failed += 1
+            print(f"FAIL {name}: {len(errors)} problem(s) ({f.doc.display})")
+            for d in errors:
+                print(format_text(d, sources.get(d.file)))
+        else:
+            print(f"ok   {name}: {count} example(s) and test(s) pass ({f.doc.display})")
+    return 1 if failed else 0
+
+
+def explain(args: argparse.Namespace) -> int:
+    from zot.ext.engine import build_engine
+    from zot.ext.hooks import CallInfo
+    from zot.ext.loader import load_extensions
+    from zot.tools import builtin_tools
+
+    try:
+        call_args = json.loads(args.args)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"--args is not valid JSON: {exc.msg} at column {exc.colno}",
+                        '--args \'{"command": "ls"}\'', code=2)
+    if not isinstance(call_args, dict):
+        raise UserError("--args must be a JSON object", '--args \'{"command": "ls"}\'', code=2)
+    project = find_project_root()
+    tools = {t.name: t for t in builtin_tools()}
+    engine = build_engine(load_extensions(project), project, tools)
+    call = CallInfo("explain", args.tool, dict(call_args), dict(call_args), str(Path.cwd()), str(project))
+    rewrites = []
+    for rule in engine.hooks.rewriters:
+        out = rule.rewrite_now(call)
+        if out is not None:
+            rewrites.append({"before": call.args, "after": out.args, "error": out.error, **out.source.to_json()})
+            if out.error is None:
+                call.args = out.args
+    verdicts = [v for g in engine.hooks.guards for v in g.judge_now(call)]
+    rank = {"allow": 0, "warn": 0, "confirm": 1, "deny": 2}
+    enforced = [v for v in verdicts if not v.shadow and v.decision != "warn"]
+    decision = max((v.decision for v in enforced), key=lambda d: rank[d], default="allow")
+    if args.format == "json":
+        print(json.dumps({"tool": args.tool, "decision": decision, "args": call.args,
+                          "original_args": call.original_args, "matches": [v.to_json() for v in verdicts],
+                          "rewrites": rewrites}, indent=2))
+        return 0
+    print(f"tool: {args.tool}\nargs: {json.dumps(call.original_args)}")
+    for r in rewrites:
+        print(f"  rewrite  {r['extension']}:{r['rule']} ({r['location']}): {json.dumps(r['after'])}"
+              + (f" [failed: {r['error']}]" if r["error"] else ""))
+    for v in verdicts:
+        tag = v.decision + (" (shadow)" if v.shadow else "")
+        print(f"  {tag:<8} {v.source.label()}: {v.reason}")
+    if not verdicts and not rewrites:
+        print("  no rule matched")
+    print(f"decision: {decision}")
+    if call.args != call.original_args:
+        print(f"final args: {json.dumps(call.args)}")
+    for problem in engine.problems:
+        print(f"note: {problem}", file=sys.stderr)
+    return 0
