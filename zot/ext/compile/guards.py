@@ -95,7 +95,7 @@ def _apply_edit(edit: dict, args: dict, render) -> None:
         args[name] = ("" if current is None else str(current)) + render(edit["append"])
     elif "replace" in edit:
         spec = edit["replace"]
-        count = int(spec.get("count", -1))
+        count = int(spec.get("count", 0)) or -1    # 0 (the default) means every occurrence
         args[name] = str(current or "").replace(spec["old"], render(spec.get("new", "")), count)
     elif "sub" in edit:
         spec = edit["sub"]
