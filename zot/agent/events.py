@@ -154,9 +154,20 @@ class Notice(_Event):
     source: str = "zot"
 
 
+@dataclass(frozen=True)
+class CommandOutput(_Event):
+    """Not a pipeline event: what a slash command produced (display, notify, insert, error)."""
+
+    type: ClassVar[str] = "command_output"
+    command: str
+    action: str
+    text: str
+    is_error: bool = False
+
+
 Event = Union[SessionStart, Input, BeforeAgentStart, AgentStart, TurnStart, MessageStart, MessageUpdate,
               MessageEnd, ToolCall, ToolExecutionStart, ToolExecutionEnd, ToolResultEvent, TurnEnd, AgentEnd,
-              ModelChange, BeforeCompact, SessionShutdown, Notice]
+              ModelChange, BeforeCompact, SessionShutdown, Notice, CommandOutput]
 
 EVENT_NAMES = ("session_start", "input", "before_agent_start", "agent_start", "turn_start", "message_start",
                "message_update", "message_end", "tool_call", "tool_execution_start", "tool_execution_end",

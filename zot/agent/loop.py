@@ -42,6 +42,10 @@ class AgentState:
     always: set = field(default_factory=set)
     system_extra: list[str] = field(default_factory=list)
     output_dir: Path | None = None
+    extensions: list = field(default_factory=list)    # what the loader found, with states
+    engine: Any = None                    # the compiled extensions
+    notices: list[str] = field(default_factory=list)  # load problems to tell the user
+    extra_files: list[Path] = field(default_factory=list)   # context files extensions add
 
     def record(self, record: dict[str, Any]) -> None:
         if self.session is not None:
@@ -57,16 +61,22 @@ def usage_dict(usage: Usage) -> dict[str, Any]:
     return asdict(usage)
 
 
+def _empty(message: dict[str, Any]) -> bool:
+    """An assistant reply with no text and no tool calls: providers reject it in a request
+    (OpenAI wants content or tool_calls), so it stays in the session but is not sent back."""
+    return message.get("role") == "assistant" and not message.get("content") and not message.get("tool_calls")
+
+
 def context_messages(state: AgentState, system: str) -> list[dict[str, Any]]:
     from zot.agent.session import SUMMARY_PREFIX
 
     out = [{"role": "system", "content": system}]
+    history = state.messages
     if state.compaction:
         summary, first = state.compaction
-        out.append({"role": "user", "content": f"{SUMMARY_PREFIX}{summary}"})
-        out.extend(state.messages[first:])
-    else:
-        out.extend(state.messages)
+        out.append({"role": "user", "content": f"{SUMMARY_PREFIX}\n\n{summary}"})  # as load_session has it
+        history = history[first:]
+    out.extend(m for m in history if not _empty(m))
     return out
 
 
@@ -84,7 +94,7 @@ async def build_system(state: AgentState, emit: Emit) -> str:
         if text:
             fragments.append(text)
     lines = [f"{t.name}: {t.description.splitlines()[0] if t.description else ''}" for t in state.tools.values()]
-    return system_prompt(state.cwd, state.project_root, lines, fragments)
+    return system_prompt(state.cwd, state.project_root, lines, fragments, state.extra_files)
 
 
 def _append(state: AgentState, message: dict[str, Any], usage: Usage | None = None) -> None:
@@ -115,7 +125,10 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
                       tool_ctx=ToolContext(cwd=state.cwd, project_root=state.project_root, cancel=cancel,
                                            output_dir=state.output_dir),
                       auto_yes=state.auto_yes, always=state.always,
-                      notify=lambda level, text, source: emit(ev.Notice(level, text, source)))
+                      notify=lambda level, text, source: emit(ev.Notice(level, text, source)),
+                      facts={"model": state.model.model,
+                             "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost,
+                                         "messages": len(state.messages)}})
     for call in calls:
         if cancel.is_set():  # still answered, so the history stays valid and every UI sees it end
             emit(ev.ToolResultEvent(call.id, call.name, call.arguments, CANCELLED, True, True))

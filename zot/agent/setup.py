@@ -98,14 +98,22 @@ def open_session(opts: Options, state: AgentState) -> list[str]:
     return [f"{w.file}:{w.line}: {w.message}" for w in loaded.warnings]
 
 
-def build_state(opts: Options, require_key: bool = True) -> tuple[AgentState, Settings]:
+def build_state(opts: Options, require_key: bool = True, require_model: bool = True
+                ) -> tuple[AgentState, Settings]:
+    """With `require_model` False, a missing model is not an error yet (slash commands need none):
+    call `model_config` again before the first turn."""
     from zot.ext import trust
     from zot.tools import builtin_tools
 
     cwd = (opts.cwd or Path.cwd()).resolve()
     project = find_project_root(cwd)
     settings = load_settings(project, trusted_project=trust.is_trusted(project))
-    cfg = model_config(opts, settings, require_key)
+    if require_model or resolve_model(opts, settings):
+        cfg = model_config(opts, settings, require_key and require_model)
+    else:
+        from zot.llm import ModelConfig
+
+        cfg = ModelConfig(model="")
     tools = {t.name: t for t in builtin_tools()}
     state = AgentState(model=cfg, tools=tools, cwd=cwd, project_root=project, max_steps=opts.max_steps,
                        auto_yes=opts.auto_yes, context_window=settings.get("context_window"),
@@ -127,9 +135,11 @@ def load_engine(opts: Options, state: AgentState, settings: Settings) -> list[st
     exts = load_extensions(state.project_root, cli_paths, discover_scopes=not opts.no_ext, settings=settings)
     engine = build_engine(exts, state.project_root, state.tools)
     state.hooks = engine.hooks
+    state.tools.update(engine.tools)
+    state.extra_files = list(engine.context_files)
     state.extensions = exts
     state.engine = engine
-    notices = list(engine.problems)
+    notices = list(engine.problems) + list(engine.commands.clashes)
     for ext in exts:
         if ext.state == "error":
             first = next((d for d in ext.diagnostics if d.is_error), None)

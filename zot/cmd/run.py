@@ -43,15 +43,8 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_run(options(args), prompt, args.json_mode))
 
 
-async def _run(opts, prompt: str, json_mode: bool) -> int:
+def _printer(json_mode: bool, final: list):
     from zot.agent import events as ev
-    from zot.agent.loop import run_agent
-    from zot.agent.setup import build_state, open_session
-
-    state, _settings = build_state(opts)
-    warnings = open_session(opts, state)
-
-    final: list = []
 
     def emit(event) -> None:
         if json_mode:
@@ -62,22 +55,70 @@ async def _run(opts, prompt: str, json_mode: bool) -> int:
             sys.stdout.flush()
         elif isinstance(event, ev.Notice) and event.level != "info":
             print(f"zot: {event.level}: {event.text}", file=sys.stderr)
+        elif isinstance(event, ev.Notice):
+            print(f"zot: {event.text}", file=sys.stderr)
         elif isinstance(event, ev.ToolResultEvent) and event.blocked:
             print(f"zot: blocked {event.name}: {event.content}", file=sys.stderr)
+    return emit
 
+
+async def _command(state, prompt: str, bus) -> tuple[str | None, int]:
+    """A prompt starting with `/` runs an extension command. Returns (prompt to send, exit code)."""
+    from zot.agent import events as ev
+    from zot.ext.builtin_commands import BUILTIN_COMMANDS
+
+    word, _, rest = prompt[1:].partition(" ")
+    command = state.engine.commands.find(word) if state.engine else None
+    if command is None:
+        if word in BUILTIN_COMMANDS:
+            raise UserError(f"/{word} works only in the interactive REPL", "run `zot` without -p", code=2)
+        known = sorted(f"/{c}" for c in state.engine.commands.bare) if state.engine else []
+        raise UserError(f"there is no command /{word}",
+                        "commands here: " + (", ".join(known) or "none") + "; to send text that starts with /, "
+                        "put a space before it", code=2)
+    outcome = await command.invoke(rest, state.cwd, {"model": state.model.model})
+    bus.emit(ev.CommandOutput(command.qualified, outcome.action, outcome.text, outcome.is_error))
+    if outcome.action == "prompt" and not outcome.is_error:
+        return outcome.text, 0
+    return None, 1 if outcome.is_error else 0
+
+
+async def _run(opts, prompt: str, json_mode: bool) -> int:
+    from zot.agent import events as ev
+    from zot.agent.bus import Bus
+    from zot.agent.loop import run_agent
+    from zot.agent.setup import build_state, model_config, open_session
+
+    is_command = prompt.startswith("/")
+    state, settings = build_state(opts, require_model=not is_command)
+    final: list = []
+    bus = Bus(state.hooks)
+    bus.subscribe(_printer(json_mode, final))
+    if not json_mode:
+        bus.subscribe(lambda e: print(e.text) if isinstance(e, ev.CommandOutput) and not e.is_error else None)
+        bus.subscribe(lambda e: print(f"zot: {e.text}", file=sys.stderr)
+                      if isinstance(e, ev.CommandOutput) and e.is_error else None)
+    code = 0
+    if is_command:
+        prompt, code = await _command(state, prompt, bus)
+        if prompt is None:
+            return code
+        state.model = model_config(opts, settings)
+    warnings = open_session(opts, state)
     for warning in [*state.notices, *warnings]:
-        emit(ev.Notice("warning", warning))
+        bus.notify("warning", warning)
     cancel = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGINT, cancel.set)
     loop.add_signal_handler(signal.SIGTERM, cancel.set)
     session_id = state.session.id if state.session else ""
-    emit(ev.SessionStart(session_id, str(state.cwd), state.model.model,
-                         str(state.session.path) if state.session else None))
+    bus.emit(ev.SessionStart(session_id, str(state.cwd), state.model.model,
+                             str(state.session.path) if state.session else None))
     try:
-        end = await run_agent(state, prompt, emit, cancel)
+        end = await run_agent(state, prompt, bus.emit, cancel)
     finally:
-        emit(ev.SessionShutdown(session_id))
+        bus.emit(ev.SessionShutdown(session_id))
+        await bus.drain()
         if state.session:
             state.session.close()
     if json_mode:

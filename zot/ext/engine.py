@@ -10,14 +10,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from zot.ext.builtin_commands import BUILTIN_COMMANDS
+from zot.ext.compile import hooks as hook_kinds
+from zot.ext.compile.commands import CommandTable, compile_commands
 from zot.ext.compile.context import ExtCtx
 from zot.ext.compile.guards import GuardRule, RewriteRule, Rule, compile_guards
+from zot.ext.compile.hooks import compile_hooks
+from zot.ext.compile.prompts import compile_prompts, context_files
+from zot.ext.compile.tools import compile_tools
+from zot.ext.compile.widgets import compile_widgets
 from zot.ext.discover import SCOPE_ORDER
 from zot.ext.hooks import Hooks
 
 # section -> compiler(node, ctx) -> list of handlers
 COMPILERS: dict[str, Callable[[Any, ExtCtx], list]] = {
     "guards": compile_guards,
+    "tools": compile_tools,
+    "commands": compile_commands,
+    "hooks": compile_hooks,
+    "prompts": compile_prompts,
+    "widgets": compile_widgets,
 }
 
 
@@ -36,6 +48,10 @@ class Engine:
     hooks: Hooks
     compiled: list[Compiled]
     problems: list[str] = field(default_factory=list)
+    tools: dict[str, Any] = field(default_factory=dict)        # declared tools by name
+    commands: CommandTable = field(default_factory=CommandTable)
+    widgets: list = field(default_factory=list)
+    context_files: list[Path] = field(default_factory=list)
 
 
 def ext_context(ext, project: Path, tool_params: dict[str, dict], order: int = 0) -> ExtCtx:
@@ -68,11 +84,40 @@ def build_engine(exts: list, project: Path, tools: dict[str, Any]) -> Engine:
         except Exception as exc:  # validated manifests should compile; if not, skip this one only
             engine.problems.append(f"extension {ext.name} ({ext.found.path}) was skipped: {exc}")
             continue
+        clash = [t.name for t in compiled.handlers.get("tools", []) if t.name in tools or t.name in engine.tools]
+        if clash:
+            engine.problems.append(f"extension {ext.name} was skipped: its tool `{clash[0]}` clashes with "
+                                   f"{'a built-in tool' if clash[0] in tools else 'another extension'}")
+            continue
         engine.compiled.append(compiled)
-        for rule in compiled.rules:
-            (hooks.rewriters if isinstance(rule, RewriteRule) else hooks.guards).append(rule)
+        _register(engine, compiled)
+    all_commands = [c for comp in engine.compiled for c in comp.handlers.get("commands", [])]
+    engine.commands.add_all(all_commands, set(BUILTIN_COMMANDS))
+    engine.widgets.sort(key=lambda w: (w.placement, w.order))
     hooks.sort()
     return engine
+
+
+def _register(engine: Engine, compiled: Compiled) -> None:
+    hooks = engine.hooks
+    for rule in compiled.rules:
+        (hooks.rewriters if isinstance(rule, RewriteRule) else hooks.guards).append(rule)
+    for tool in compiled.handlers.get("tools", []):
+        engine.tools[tool.name] = tool
+    for rule in compiled.handlers.get("hooks", []):
+        if isinstance(rule, hook_kinds.SystemHook):
+            hooks.system_fragments.append(rule)
+        elif isinstance(rule, hook_kinds.InputHook):
+            hooks.input_transforms.append(rule)
+        elif isinstance(rule, hook_kinds.ResultHook):
+            hooks.result_transforms.append(rule)
+        elif isinstance(rule, hook_kinds.TextHook):
+            hooks.text_transforms.append(rule)
+        else:
+            hooks.observers.append(rule)
+    hooks.system_fragments.extend(compiled.handlers.get("prompts", []))
+    engine.widgets.extend(compiled.handlers.get("widgets", []))
+    engine.context_files.extend(context_files(compiled.ext.data.get("prompts") or {}, compiled.ext))
 
 
 def is_guard(rule: Rule) -> bool:

@@ -137,6 +137,15 @@ class TextTransform(Protocol):
     def transform_text(self, text: str) -> str: ...
 
 
+class Observer(Protocol):
+    """Sees every event named in `events` after it is emitted, in the background. Observers run in
+    registration order per event and cannot change or block anything; a failure is reported."""
+
+    events: tuple[str, ...]
+
+    async def observe(self, event: dict[str, Any], notify: Callable[[str, str, str], None]) -> None: ...
+
+
 @dataclass
 class Hooks:
     rewriters: list[Rewriter] = field(default_factory=list)
@@ -145,6 +154,7 @@ class Hooks:
     input_transforms: list[InputTransform] = field(default_factory=list)
     system_fragments: list[SystemFragment] = field(default_factory=list)
     text_transforms: list[TextTransform] = field(default_factory=list)
+    observers: list[Observer] = field(default_factory=list)
     confirm: ConfirmFn | None = None     # set when there is a UI that can ask
 
     def sort(self) -> None:

@@ -1,0 +1,202 @@
+"""compile_hooks: `hooks:` entries become observers and transforms on the agent's events.
+
+What each event lets a hook do (docs/hooks.md has the table):
+- any event: `notify`, `log`, `run` — observers; they run in the background, in order of
+  registration, and a failure is reported and never stops the run (`on_error` is ignored: an
+  observer cannot block anything);
+- `before_agent_start`: `system` — text appended to the system prompt, in order;
+- `input`: `transform` — chained; `handled` consumes the input (no model turn);
+- `tool_result`: `redact`, `truncate`, `append` — chained on what the model will see;
+- `message_end`: `redact`, `truncate` — chained on the assistant's text.
+A failing transform leaves its input unchanged and is reported; with `on_error: deny` a failing
+tool_result transform withholds the result instead (redaction fails closed when asked to).
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from zot.config import zot_home
+from zot.ext import expr as expressions
+from zot.ext import templates
+from zot.ext.compile.context import ExtCtx, template_facts
+from zot.ext.hooks import InputOutcome, Source
+from zot.ext.runner import run_exec
+from zot.tools.base import ToolResult
+
+TOOL_EVENTS = {"tool_call", "tool_execution_start", "tool_execution_end", "tool_result"}
+REDACTED = "[REDACTED]"
+
+
+@dataclass
+class HookRule:
+    ext: ExtCtx
+    index: int
+    node: dict
+    events: tuple[str, ...]
+    tools: tuple[str, ...]
+    priority: int
+    on_error: str
+    source: Source
+    patterns: list[re.Pattern] = field(default_factory=list)
+
+    def applies(self, event: dict[str, Any]) -> bool:
+        if event.get("type") not in self.events:
+            return False
+        if self.tools and event.get("type") in TOOL_EVENTS:
+            if not any(fnmatch.fnmatchcase(str(event.get("name", "")), t) for t in self.tools):
+                return False
+        cond = self.node.get("if")
+        if cond:
+            return bool(expressions.evaluate(cond, self.names(event)))
+        return True
+
+    def names(self, event: dict[str, Any]) -> dict[str, Any]:
+        return {"event": event, "tool": event.get("name"), "args": event.get("args") or {},
+                "result": event.get("content"), "cwd": str(self.ext.project), "project": str(self.ext.project),
+                "params": self.ext.params, "session": {}, "model": ""}
+
+    def context(self, event: dict[str, Any], cwd: Path | None = None) -> dict[str, Any]:
+        facts = template_facts(cwd or self.ext.project, self.ext.project, event.get("model", ""), self.ext.params)
+        return {**facts, **self.names(event), "cwd": str(cwd or self.ext.project)}
+
+
+class Observer(HookRule):
+    """notify / log / run on any event."""
+
+    async def observe(self, event: dict[str, Any], notify: Callable[[str, str, str], None]) -> None:
+        try:
+            if not self.applies(event):
+                return
+            context = self.context(event)
+            if "notify" in self.node:
+                notify(self.node.get("level", "info"), templates.render(self.node["notify"], context),
+                       self.source.label())
+            elif "log" in self.node:
+                self._log(event, context)
+            elif "run" in self.node:
+                result = await run_exec(self.node["run"], context, self.ext.project)
+                if result.failed:
+                    notify("error", f"hook {self.source.label()} failed: {result.summary()}"
+                           + (f": {result.stderr.strip()[:300]}" if result.stderr.strip() else ""),
+                           self.source.label())
+        except Exception as exc:  # an observer never stops the run
+            notify("error", f"hook {self.source.label()} failed: {exc}", self.source.label())
+
+    def _log(self, event: dict[str, Any], context: dict[str, Any]) -> None:
+        spec = self.node["log"] if isinstance(self.node["log"], dict) else {}
+        target = templates.render(spec["file"], context) if spec.get("file") else \
+            str(zot_home() / "logs" / f"{self.ext.name}.jsonl")
+        path = Path(target).expanduser()
+        if not path.is_absolute():
+            path = self.ext.project / path
+        line = templates.render(spec["line"], context) if spec.get("line") else json.dumps(event, default=str)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(line.replace("\n", " ") + "\n")
+
+
+class SystemHook(HookRule):
+    async def fragment(self, facts: dict[str, Any]) -> str | None:
+        event = {"type": "before_agent_start", **facts}
+        if not self.applies(event):
+            return None
+        return templates.render(self.node["system"], self.context(event))
+
+
+class InputHook(HookRule):
+    async def transform(self, text: str) -> InputOutcome:
+        event = {"type": "input", "text": text}
+        if not self.applies(event):
+            return InputOutcome(text)
+        spec = self.node["transform"]
+        pattern = spec.get("regex")
+        match = re.search(pattern, text) if pattern else None
+        if pattern and match is None:
+            return InputOutcome(text)
+        context = {**self.context(event), "text": text,
+                   "match": [match.group(0), *match.groups()] if match else [text]}
+        out = templates.render(spec["to"], context) if spec.get("to") is not None else text
+        return InputOutcome(out, handled=bool(spec.get("handled")), source=self.source)
+
+
+def _redact(patterns: list[re.Pattern], text: str) -> str:
+    for pattern in patterns:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+def _truncate(spec: dict, text: str) -> str:
+    lines = spec.get("max_lines")
+    if lines and text.count("\n") >= lines:
+        kept = text.split("\n")[:lines]
+        text = "\n".join(kept) + f"\n[truncated to {lines} lines by a hook]"
+    chars = spec.get("max_chars")
+    if chars and len(text) > chars:
+        text = text[:chars] + f"\n[truncated to {chars} characters by a hook]"
+    return text
+
+
+class ResultHook(HookRule):
+    async def transform(self, call, result: ToolResult) -> ToolResult:
+        event = {"type": "tool_result", "name": call.tool, "args": call.args, "content": result.content}
+        try:
+            if not self.applies(event):
+                return result
+            text = result.content
+            if "redact" in self.node:
+                text = _redact(self.patterns, text)
+            elif "truncate" in self.node:
+                text = _truncate(self.node["truncate"], text)
+            elif "append" in self.node:
+                text = text + "\n" + templates.render(self.node["append"], self.context(event))
+        except Exception as exc:
+            if self.on_error == "deny":
+                return ToolResult(f"[result withheld: hook {self.source.label()} failed: {exc}]", is_error=True)
+            raise
+        display = _redact(self.patterns, result.display) if result.display and "redact" in self.node else result.display
+        return ToolResult(text, result.is_error, display, result.details)
+
+
+class TextHook(HookRule):
+    def transform_text(self, text: str) -> str:
+        if not self.applies({"type": "message_end", "content": text}):
+            return text
+        if "redact" in self.node:
+            return _redact(self.patterns, text)
+        return _truncate(self.node.get("truncate") or {}, text)
+
+
+def _tools(spec: Any) -> tuple[str, ...]:
+    if spec is None:
+        return ()
+    return (spec,) if isinstance(spec, str) else tuple(spec)
+
+
+def compile_hook(index: int, node: dict, ext: ExtCtx) -> list[HookRule]:
+    events = (node["on"],) if isinstance(node["on"], str) else tuple(node["on"])
+    common = dict(ext=ext, index=index, node=node, tools=_tools(node.get("tool")),
+                  priority=int(node.get("priority", 0)), on_error=node.get("on_error", "allow"),
+                  source=Source(ext.name, f"hooks[{index}]", ext.location("hooks", index)),
+                  patterns=[re.compile(p) for p in node.get("redact") or []])
+    out: list[HookRule] = []
+    if "system" in node:
+        out.append(SystemHook(events=("before_agent_start",), **common))
+    elif "transform" in node:
+        out.append(InputHook(events=("input",), **common))
+    elif any(k in node for k in ("redact", "truncate", "append")):
+        if "tool_result" in events:
+            out.append(ResultHook(events=("tool_result",), **common))
+        if "message_end" in events:
+            out.append(TextHook(events=("message_end",), **common))
+    else:
+        out.append(Observer(events=events, **common))
+    return out
+
+
+def compile_hooks(section: list, ext: ExtCtx) -> list[HookRule]:
+    return [rule for i, node in enumerate(section or []) for rule in compile_hook(i, node, ext)]
