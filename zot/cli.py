@@ -59,6 +59,8 @@ def _ext_parser() -> argparse.ArgumentParser:
     x.add_argument("--tool", required=True, help="the tool name, e.g. bash")
     x.add_argument("--args", required=True, help='the arguments as JSON, e.g. \'{"command": "rm -rf /"}\'')
     x.add_argument("--format", choices=("text", "json"), default="text")
+    w = sub.add_parser("widgets", help="print the current text of each widget")
+    w.add_argument("paths", nargs="*", help="extension folders (default: the extensions that load here)")
     for action, text in (("enable", "turn an extension on"), ("disable", "turn an extension off")):
         e = sub.add_parser(action, help=text)
         e.add_argument("name")

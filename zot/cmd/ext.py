@@ -14,7 +14,8 @@ def run(args: argparse.Namespace) -> int:
     from zot.cmd import ext_proof
 
     handler = {"validate": validate, "list": list_extensions, "new": new, "enable": enable,
-               "disable": disable, "test": ext_proof.test, "explain": ext_proof.explain}[args.action]
+               "disable": disable, "test": ext_proof.test, "explain": ext_proof.explain,
+               "widgets": ext_proof.widgets}[args.action]
     return handler(args)
 
 

@@ -26,7 +26,7 @@ def test(args: argparse.Namespace) -> int:
     if not paths:
         print("no extensions to test")
         return 0
-    report = validate_paths(paths)
+    report = validate_paths(paths, run_programs=True)
     failed = 0
     sources = report.sources()
     for f in report.files:
@@ -43,6 +43,33 @@ def test(args: argparse.Namespace) -> int:
         else:
             print(f"ok   {name}: {count} example(s) and test(s) pass ({f.doc.display})")
     return 1 if failed else 0
+
+
+def widgets(args: argparse.Namespace) -> int:
+    """Render every widget once, as the REPL would at start-up; testable without a terminal."""
+    import asyncio
+
+    from zot.ext.engine import build_engine
+    from zot.ext.loader import load_extensions
+    from zot.tools import builtin_tools
+
+    project = find_project_root()
+    paths = tuple(Path(p).resolve() for p in args.paths)
+    for path in paths:
+        if not (path / "extension.yaml").is_file():
+            raise UserError(f"{path} has no extension.yaml", "give extension folders", code=2)
+    exts = load_extensions(project, paths, discover_scopes=not paths)
+    engine = build_engine(exts, project, {t.name: t for t in builtin_tools()})
+    if not engine.widgets:
+        print("no widgets")
+        return 0
+
+    async def render_all() -> list[str]:
+        return await asyncio.gather(*(w.refresh(Path.cwd()) for w in engine.widgets))
+
+    for widget, text in zip(engine.widgets, asyncio.run(render_all())):
+        print(f"{widget.qualified} [{widget.placement}]: {text}")
+    return 1 if any(w.error for w in engine.widgets) else 0
 
 
 def explain(args: argparse.Namespace) -> int:

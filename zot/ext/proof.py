@@ -127,14 +127,19 @@ def check_tests(rules: list[Rule], tests: list) -> list[Failure]:
     return failures
 
 
-def prove(ctx) -> list[Failure]:
-    """Every example and tool_call test of one extension context."""
+def prove(ctx, run_programs: bool = False) -> list[Failure]:
+    """Every example and test of one extension context. Tests that would run a program or make a
+    request (`run`, `http`) only run when `run_programs` is set (`zot ext test`), never during
+    `zot ext validate`, which must be safe on extensions nobody has trusted yet."""
     compiled = compile_extension(ctx)
     failures: list[Failure] = []
     guards = ctx.data.get("guards") or {}
     for rule in compiled.rules:
         failures.extend(check_examples(rule, guards.get(rule.name) or {}))
     failures.extend(check_tests(compiled.rules, ctx.data.get("tests") or []))
+    from zot.ext.proof_kinds import check_other_tests
+
+    failures.extend(asyncio.run(check_other_tests(compiled, ctx.data.get("tests") or [], run_programs)))
     return failures
 
 

@@ -99,15 +99,16 @@ def check_recipe(doc: Document, data: dict) -> list[Diagnostic]:
     return out
 
 
-def validate_paths(paths: list[Path]) -> Report:
-    """Check every file, then the checks that need all of them (unique names, known tools)."""
+def validate_paths(paths: list[Path], run_programs: bool = False) -> Report:
+    """Check every file, then the checks that need all of them (unique names, known tools), then
+    the examples and tests (those that run programs only when `run_programs`)."""
     files = [check_file(p) for p in paths]
     cross_check(files)
-    prove_all(files)
+    prove_all(files, run_programs)
     return Report(files)
 
 
-def prove_all(files: list[Checked]) -> None:
+def prove_all(files: list[Checked], run_programs: bool = False) -> None:
     """Run guard examples and tool_call tests of every extension that is otherwise clean."""
     from zot.config import find_project_root
     from zot.ext.checks.cross import Manifest, known_tools
@@ -124,7 +125,7 @@ def prove_all(files: list[Checked]) -> None:
         ctx = ExtCtx(name=str(f.data.get("name")), scope="", doc=f.doc, data=f.data,
                      params=resolve_params(f.data, {}), project=find_project_root(), tool_params=params_of)
         try:
-            f.diagnostics.extend(as_diagnostics(ctx, prove(ctx)))
+            f.diagnostics.extend(as_diagnostics(ctx, prove(ctx, run_programs)))
         except Exception as exc:  # a compile failure of a validated manifest is reported, not raised
             f.diagnostics.append(f.doc.diag((), "compile-failed", f"the extension does not compile: {exc}",
                                             "this is probably a bug in zot; please report it"))
