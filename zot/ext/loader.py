@@ -16,6 +16,9 @@ from zot.ext import trust as trust_mod
 from zot.ext.discover import SCOPE_ORDER, Found, discover
 from zot.ext.validate import Checked, check_file, cross_check
 
+# shipped extensions that are on until the user turns them off; the others are examples
+SHIPPED_ON = frozenset({"safety"})
+
 
 @dataclass
 class Extension:
@@ -82,7 +85,7 @@ def load_extensions(project: Path, cli_paths: tuple[Path, ...] = (), discover_sc
             changed = trust_mod.was_trusted(project)
             ext.state = "untrusted"
             ext.note = ("changed since you trusted it: " if changed else "") + "run `zot trust` to load it"
-        elif not settings.extension_enabled(ext.name):
+        elif not settings.extension_enabled(ext.name, ext.found.scope != "shipped" or ext.name in SHIPPED_ON):
             ext.state, ext.note = "disabled", "run `zot ext enable " + ext.name + "` to turn it on"
         if ext.state != "shadowed":
             winners.setdefault(ext.name, ext)

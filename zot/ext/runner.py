@@ -1,7 +1,9 @@
 """Running an exec spec (`run:` in tools, commands, hooks and widgets): argv, never a shell.
 
 Each argv element is rendered on its own and passed whole, so a value with quotes, `$(...)`,
-`;` or newlines reaches the program as one argument and is never interpreted by a shell. The
+`;` or newlines reaches the program as one argument and is never interpreted by a shell. An
+element that renders to the empty string is left out, so optional flags can be written as
+`"{% if args.verbose %}-v{% endif %}"`. The
 program runs in its own process group; a timeout or a cancel kills the whole group.
 """
 from __future__ import annotations
@@ -54,7 +56,10 @@ def _cap(data: bytes, limit: int) -> tuple[str, bool]:
 
 def prepare(spec: dict, context: dict[str, Any], cwd: Path) -> tuple[list[str], Path, dict[str, str], bytes | None]:
     """Render every templated field; raises on a template error."""
-    argv = [templates.render(str(a), context) for a in spec["argv"]]
+    rendered = [templates.render(str(a), context) for a in spec["argv"]]
+    argv = [a for a in rendered if a != ""]   # an element that renders to nothing is left out
+    if not argv:
+        raise ValueError("argv rendered to nothing")
     folder = Path(templates.render(spec["cwd"], context)) if spec.get("cwd") else cwd
     if not folder.is_absolute():
         folder = cwd / folder
