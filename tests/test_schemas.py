@@ -437,8 +437,8 @@ INVALID = {
     "system on the wrong event": ("hooks: [{on: turn_end, system: x}]", ["hooks", 0, "on"], "enum"),
     "tool filter on a non-tool event": ("hooks: [{on: turn_end, tool: bash, notify: x}]", ["hooks", 0, "on"], "enum"),
     "level without notify": ("hooks: [{on: turn_end, level: info, log: {}}]", ["hooks", 0, "level"], "not"),
-    "transform with to and handled": (
-        "hooks: [{on: input, transform: {regex: x, to: y, handled: true}}]", ["hooks", 0, "transform"], "oneOf"),
+    "transform with neither to nor handled": (
+        "hooks: [{on: input, transform: {regex: x}}]", ["hooks", 0, "transform"], "anyOf"),
     "bad placement": ("widgets: {w: {text: x, placement: sidebar}}", ["widgets", "w", "placement"], "enum"),
     "param type list": ("params: {p: {type: list}}", ["params", "p", "type"], "enum"),
     "items on a string param": ("params: {p: {type: string, items: {}}}", ["params", "p", "items"], "not"),
