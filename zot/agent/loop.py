@@ -121,17 +121,17 @@ def _log_decision(state: AgentState, outcome: Outcome) -> None:
 
 
 async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio.Event) -> None:
+    facts = {"model": state.model.model,
+             "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost, "messages": len(state.messages)}}
     ctx = PathContext(tools=state.tools, hooks=state.hooks,
                       tool_ctx=ToolContext(cwd=state.cwd, project_root=state.project_root, cancel=cancel,
-                                           output_dir=state.output_dir),
+                                           output_dir=state.output_dir, facts=facts),
                       auto_yes=state.auto_yes, always=state.always,
                       notify=lambda level, text, source: emit(ev.Notice(level, text, source)),
-                      facts={"model": state.model.model,
-                             "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost,
-                                         "messages": len(state.messages)}})
+                      facts=facts)
     for call in calls:
         if cancel.is_set():  # still answered, so the history stays valid and every UI sees it end
-            emit(ev.ToolResultEvent(call.id, call.name, call.arguments, CANCELLED, True, True))
+            emit(ev.ToolResultEvent(call.id, call.name, call.arguments, CANCELLED, True))
             _append(state, {"role": "tool", "tool_call_id": call.id, "content": CANCELLED})
             continue
         emit(ev.ToolCall(call.id, call.name, call.arguments))

@@ -25,6 +25,7 @@ class ToolContext:
     cancel: asyncio.Event = field(default_factory=asyncio.Event)   # set to cancel the running tool
     env: dict[str, str] | None = None  # environment for subprocesses; None means os.environ
     output_dir: Path | None = None     # where full outputs of capped tools are saved
+    facts: dict[str, Any] = field(default_factory=dict)  # model and session usage, for declared tools
 
 
 class Tool(Protocol):
