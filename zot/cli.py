@@ -6,6 +6,7 @@ prompt_toolkit.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from zot import __version__
@@ -100,10 +101,16 @@ def dispatch(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
     from zot.errors import boundary
 
-    return boundary(dispatch, argv)
+    as_program = argv is None
+    code = boundary(dispatch, sys.argv[1:] if argv is None else argv)
+    if as_program and "litellm" in sys.modules:
+        # tearing down litellm's ~2,400 modules takes seconds; everything is written and closed
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

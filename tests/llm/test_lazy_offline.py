@@ -1,0 +1,85 @@
+"""`import zot.llm` stays cheap, and litellm never reaches for the network.
+
+Both run in a fresh interpreter: in the test process litellm is already imported.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_python(code: str, timeout: float = 60) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "LITELLM_LOCAL_MODEL_COST_MAP"}
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr
+    *noise, last = proc.stdout.splitlines() or [""]
+    result = json.loads(last)
+    result["noise"] = noise + proc.stderr.splitlines()
+    return result
+
+
+def test_import_zot_llm_does_not_import_litellm():
+    result = run_python("""
+        import json, sys
+        import zot.llm
+        from zot.llm import ModelConfig, stream_chat, model_info, preload, loaded, LLMError
+        print(json.dumps({"litellm": "litellm" in sys.modules, "openai": "openai" in sys.modules,
+                          "loaded": loaded()}))
+    """)
+    assert (result["litellm"], result["openai"], result["loaded"]) == (False, False, False)
+
+
+def test_preload_then_a_request_touches_only_localhost():
+    result = run_python("""
+        import asyncio, json, os, socket, sys
+        blocked = []
+        LOCAL = ("127.0.0.1", "::1", "localhost")
+        real_connect, real_connect_ex, real_getaddrinfo = (
+            socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo)
+
+        def connect(self, address, *a):
+            if isinstance(address, tuple) and address[0] not in LOCAL:
+                blocked.append(str(address)); raise OSError("blocked by test: " + str(address))
+            return real_connect(self, address, *a)
+
+        def connect_ex(self, address, *a):
+            if isinstance(address, tuple) and address[0] not in LOCAL:
+                blocked.append(str(address)); return 111
+            return real_connect_ex(self, address, *a)
+
+        def getaddrinfo(host, *a, **k):
+            if host not in LOCAL and host is not None:
+                blocked.append(str(host)); raise socket.gaierror("blocked by test: " + str(host))
+            return real_getaddrinfo(host, *a, **k)
+
+        socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = (
+            connect, connect_ex, getaddrinfo)
+
+        from zot.llm import ModelConfig, loaded, model_info, preload, stream_chat
+        from tests.fakellm import FakeLLMServer, text, usage
+        thread = preload()
+        assert preload() is thread
+        thread.join(60)
+        with FakeLLMServer() as server:
+            server.enqueue(text("offline", chunks=2, usage=usage(10, 2)))
+            cfg = ModelConfig("openai/gpt-4o", api_base=server.url, api_key="test")
+            done = asyncio.run(stream_chat(cfg, [{"role": "user", "content": "hi"}], None))
+        print(json.dumps({"loaded": loaded(), "text": done.text, "cost": done.usage.cost,
+                          "window": model_info("gpt-4o").context_window,
+                          "cost_map_env": os.environ.get("LITELLM_LOCAL_MODEL_COST_MAP"),
+                          "blocked": blocked}))
+    """)
+    assert result["loaded"] is True
+    assert result["text"] == "offline"
+    assert result["cost"] and result["cost"] > 0
+    assert result["window"] == 128000
+    assert result["cost_map_env"] == "True"
+    assert result["blocked"] == []
+    assert result["noise"] == []  # litellm printed and logged nothing
