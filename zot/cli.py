@@ -14,6 +14,16 @@ from zot import __version__
 SUBCOMMANDS = ("ext", "trust", "sessions", "rpc")
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def _main_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zot", description="A terminal coding agent whose extensions are data.",
@@ -27,7 +37,7 @@ def _main_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="a litellm model string, e.g. anthropic/claude-sonnet-4-5 (or ZOT_MODEL)")
     p.add_argument("--api-base", help="the API base URL for the model")
     p.add_argument("--api-key", help="the API key (default: the provider's environment variable)")
-    p.add_argument("--max-steps", type=int, default=None, help="stop after this many model turns")
+    p.add_argument("--max-steps", type=_positive, default=None, help="stop after this many model turns")
     p.add_argument("--yes", action="store_true", help="answer yes to confirm guards when there is no UI")
     p.add_argument("-c", "--continue", dest="continue_session", action="store_true",
                    help="continue the most recent session of this project")
