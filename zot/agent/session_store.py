@@ -149,7 +149,7 @@ def _header_id(fd: int) -> str | None:
 
 
 class SessionWriter:
-    """The only way records reach a session file: append-only, one line per call, fsynced.
+    """The only way records reach a session file: append-only, one line per call, fsynced soon.
 
     Holds an exclusive non-blocking `flock` while open; a second writer gets `SessionLocked`.
     The lock dies with the process, so a crashed zot never leaves a session unopenable.
@@ -162,6 +162,24 @@ class SessionWriter:
         self._fd: int | None = fd
         self._lock = threading.Lock()
         self._needs_newline = False
+        self._dirty = threading.Event()
+        self._stop = False
+        self._syncer = threading.Thread(target=self._sync_loop, name=f"fsync {path.name}", daemon=True)
+        self._syncer.start()
+
+    def _sync_loop(self) -> None:
+        """fsync in the background: the loop does not wait for the disk on every message."""
+        while True:
+            self._dirty.wait()
+            self._dirty.clear()
+            fd = self._fd
+            if fd is not None:
+                try:
+                    os.fsync(fd)
+                except OSError:
+                    pass  # closed meanwhile; close() does the last fsync itself
+            if self._stop:
+                return
 
     @classmethod
     def create(cls, project_root: Path | str, cwd: Path | str, model: str | None,
@@ -216,15 +234,19 @@ class SessionWriter:
         except OSError as exc:
             os.close(self._fd)
             self._fd = None
+            self._stop = True
+            self._dirty.set()
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise SessionLocked(self.path) from None
             raise
 
     def append(self, record: dict) -> dict:
-        """Write one record as one line, fsync, and return it as written (with its `ts`).
+        """Write one record as one line and return it as written (with its `ts`).
 
-        When this returns the record is on disk; if it raises, earlier records are intact and
-        the next append starts on a new line.
+        When this returns the record is in the file with a single write(): killing zot cannot
+        lose it. A background thread fsyncs within milliseconds, so a power cut loses at most the
+        last moment; `close()` waits for the final fsync. If it raises, earlier records are intact
+        and the next append starts on a new line.
         """
         record = stamp_record(record)
         data = encode_record(record)
@@ -237,12 +259,12 @@ class SessionWriter:
             try:
                 while view:
                     view = view[os.write(self._fd, view):]
-                os.fsync(self._fd)
             except BaseException:
                 if len(view) != len(data):  # something reached the file: was the line finished?
                     self._needs_newline = len(view) > 0
                 raise
             self._needs_newline = False
+        self._dirty.set()
         return record
 
     @property
@@ -251,9 +273,17 @@ class SessionWriter:
 
     def close(self) -> None:
         """Release the lock and the file; safe to call twice."""
+        self._stop = True
+        self._dirty.set()
+        if self._syncer.is_alive() and self._syncer is not threading.current_thread():
+            self._syncer.join(timeout=5)
         with self._lock:
             if self._fd is not None:
                 fd, self._fd = self._fd, None
+                try:
+                    os.fsync(fd)
+                except OSError:
+                    pass
                 os.close(fd)  # closing the last descriptor drops the flock
 
     def __enter__(self) -> SessionWriter:
