@@ -52,7 +52,9 @@ def cut_point(messages: list[dict[str, Any]], current: int) -> int | None:
     return None
 
 
-def transcript(messages: list[dict[str, Any]]) -> str:
+def transcript(messages: list[dict[str, Any]], budget: int = MAX_TRANSCRIPT) -> str:
+    """The messages as text for the summariser: the first message (usually the user's goal) and
+    as much of the end as fits in `budget` characters, so the summary request itself fits."""
     lines = []
     for m in messages:
         content = m.get("content")
@@ -63,8 +65,20 @@ def transcript(messages: list[dict[str, Any]]) -> str:
             fn = call.get("function", {})
             content += f"\n[calls {fn.get('name')} {fn.get('arguments', '')[:2000]}]"
         lines.append(f"## {m.get('role')}\n{content[:20_000]}")
-    text = "\n\n".join(lines)
-    return text[-MAX_TRANSCRIPT:]
+    if not lines:
+        return ""
+    head = lines[0][:4000]
+    tail = "\n\n".join(lines[1:])
+    room = max(budget - len(head), budget // 2)
+    if len(tail) > room:
+        tail = "[... earlier messages left out ...]\n\n" + tail[-room:]
+    return f"{head}\n\n{tail}" if tail else head
+
+
+def _budget(state: "AgentState") -> int:
+    """About half the window in characters (~3 characters a token), so the summary request fits."""
+    size = window(state)
+    return min(MAX_TRANSCRIPT, size * 3 // 2) if size else MAX_TRANSCRIPT
 
 
 async def compact(state: "AgentState", reason: str, emit: "Emit", cancel: asyncio.Event | None = None) -> bool:
@@ -80,7 +94,7 @@ async def compact(state: "AgentState", reason: str, emit: "Emit", cancel: asynci
     emit(ev.BeforeCompact(first_kept - current, reason))
     previous = f"Earlier summary:\n{state.compaction[0]}\n\n" if state.compaction else ""
     request = [{"role": "system", "content": SUMMARY_SYSTEM},
-               {"role": "user", "content": previous + transcript(state.messages[current:first_kept])}]
+               {"role": "user", "content": previous + transcript(state.messages[current:first_kept], _budget(state))}]
     try:
         completion = await stream_chat(state.model, request, None, cancel=cancel)
     except LLMError as err:
