@@ -24,16 +24,26 @@ VALUE_TESTS: dict[str, Callable[[Any, dict, CompileCtx], Callable]] = {
 }
 
 
+INHERITED = ("arg", "ignore_case")    # what children of all/any/not take from their parent
+
+
+def _child(node: dict, parent: dict) -> dict:
+    """A combinator's child, with `arg` and `ignore_case` inherited unless it sets its own."""
+    if not isinstance(node, dict):
+        return node
+    missing = {k: parent[k] for k in INHERITED if k in parent and k not in node}
+    return {**node, **missing} if missing else node
+
+
 def compile_matcher(node: dict, ctx: CompileCtx, nested: bool = False) -> Matcher:
     """Compile one validated matcher node; `nested` matchers receive their value from outside."""
     arg = node.get("arg")
     if "all" in node:
-        return All([compile_matcher(n, ctx, nested) for n in node["all"]])
+        return All([compile_matcher(_child(n, node), ctx, nested) for n in node["all"]])
     if "any" in node:
-        return Any_([compile_matcher(n, ctx, nested) for n in node["any"]])
+        return Any_([compile_matcher(_child(n, node), ctx, nested) for n in node["any"]])
     if "not" in node:
-        inner = compile_matcher(node["not"], ctx, nested)
-        return Not(inner)
+        return Not(compile_matcher(_child(node["not"], node), ctx, nested))
     if "expr" in node:
         return Expr(node["expr"], arg)
     if "shell" in node:
@@ -43,10 +53,15 @@ def compile_matcher(node: dict, ctx: CompileCtx, nested: bool = False) -> Matche
         return ValueMatcher(predicate, None if nested else (arg or "command"))
     for kind, build in VALUE_TESTS.items():
         if kind in node:
-            predicate = build(node[kind], node, ctx)
+            if kind == "path":      # shell words (in `shell.args`, written paths) or a path as written
+                predicate = paths.path_test(node[kind], ctx.fail_closed, shell_words=nested or arg is None)
+            else:
+                predicate = build(node[kind], node, ctx)
             if nested:
                 return ValueMatcher(predicate, None)
             if kind == "path" and arg is None:
                 return ValueMatcher(predicate, None, paths.written_paths)
+            if arg is None and ctx.default_arg is None:    # a guard on several tools: each its own
+                return ValueMatcher(predicate, None, ctx.default_source)
             return ValueMatcher(predicate, arg or ctx.default_arg)
     raise ValueError(f"matcher has no test: {sorted(node)}")

@@ -28,6 +28,7 @@ class Subject:
     params: dict[str, Any] = field(default_factory=dict)
     session: dict[str, Any] = field(default_factory=dict)
     model: str = ""
+    memo: dict = field(default_factory=dict, compare=False, repr=False)   # one call's resolved paths
 
 
 @dataclass
@@ -38,6 +39,7 @@ class CompileCtx:
     location: str = ""
     tools: tuple[str, ...] = ()       # the tools the guard applies to
     default_arg: str | None = None    # the argument a matcher without `arg` reads (bash: command)
+    default_source: Callable[["Subject"], Any] | None = None   # the same, per call, for several tools
 
 
 class Matcher(Protocol):

@@ -4,7 +4,7 @@ Every simple command anywhere in the line counts (pipelines, lists, substitution
 `xargs`, `find -exec`, wrappers). A line that does not parse matches when `unparsable` is true
 (the default for deny and confirm guards). Targets that cannot be known, such as the arguments
 `xargs` or `find -exec {}` supply, count as matching `args` for such guards, and so do relative
-paths after a `cd` to somewhere we cannot know.
+paths after a `cd` to somewhere we cannot know (the `path` test sees them as unknown).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from zot.ext.matchers.base import MISSING, Subject
-from zot.ext.matchers.paths import normalise
+from zot.ext.matchers.paths import UNKNOWN_DIR, command_cwds
 
 
 def _names(spec: Any) -> list[str]:
@@ -31,16 +31,12 @@ def _name_ok(name: str | None, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
-def _cwds(line, cwd: Path) -> list[Path | None]:
-    """The folder each command runs in, following `cd`/`pushd` (None once it cannot be known)."""
-    out: list[Path | None] = []
-    current: Path | None = cwd
-    for cmd in line.commands:
-        out.append(current)
-        if cmd.program in ("cd", "pushd"):
-            target = cmd.positionals[0] if cmd.positionals else "~"
-            current = normalise(target, current) if current is not None else None
-    return out
+def _name_test(patterns: list[str]):
+    """`_name_ok` for these patterns, as a set lookup when none of them is a glob."""
+    if patterns and not any(set("*?[") & set(p) for p in patterns):
+        names = frozenset(patterns)
+        return lambda name: name in names
+    return lambda name: _name_ok(name, patterns)
 
 
 def shell_test(spec: dict, fail_closed: bool, args_matcher=None):
@@ -53,8 +49,10 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None):
     aliases = spec.get("flag_aliases") or None
     unparsable = spec.get("unparsable", fail_closed)
 
+    program_ok, subcommand_ok = _name_test(programs), _name_test(subcommands)
+
     def command_ok(cmd, subject: Subject, cwd: Path | None) -> bool:
-        if not _name_ok(cmd.program, programs) or not _name_ok(cmd.subcommand, subcommands):
+        if not program_ok(cmd.program) or not subcommand_ok(cmd.subcommand):
             return False
         if flags and not all(has_flag(cmd, f, aliases) for f in flags):
             return False
@@ -62,12 +60,15 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None):
             return False
         if args_matcher is None:
             return True
-        unknown_targets = "xargs" in cmd.via or "{}" in cmd.positionals or cwd is None
-        if unknown_targets and fail_closed:
+        # xargs and find -exec {} supply words nobody can see: for a deny or confirm guard they
+        # could be anything. After a `cd` nobody can follow only relative paths are unknown (the
+        # path test says so); literal words are still what they are.
+        unknown_words = "xargs" in cmd.via or "{}" in cmd.positionals
+        if unknown_words and fail_closed:
             return True
         words = list(cmd.positionals[1:] if cmd.subcommand and subcommands else cmd.positionals)
-        local = Subject(subject.tool, subject.args, cwd or subject.cwd, subject.project, subject.params,
-                        subject.session, subject.model)
+        local = Subject(subject.tool, subject.args, UNKNOWN_DIR if cwd is None else cwd, subject.project,
+                        subject.params, subject.session, subject.model, subject.memo)
         return any(args_matcher.match(local, word) for word in words)
 
     def predicate(value: Any, subject: Subject) -> bool:
@@ -76,6 +77,9 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None):
         line = parse_command_line(value)
         if line.error and unparsable:
             return True
-        cwds = _cwds(line, subject.cwd)
-        return any(command_ok(cmd, subject, cwd) for cmd, cwd in zip(line.commands, cwds))
+        named = [i for i, cmd in enumerate(line.commands) if program_ok(cmd.program)]
+        if not named:       # the common case: no command of this program, nothing more to work out
+            return False
+        cwds = command_cwds(line, subject.cwd) if args_matcher is not None else [subject.cwd] * len(line.commands)
+        return any(command_ok(line.commands[i], subject, cwds[i]) for i in named)
     return predicate
