@@ -1,0 +1,109 @@
+"""Lines that cannot be read set ``error``, so guards fail closed; valid lines never do."""
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from zot.ext.shell import MAX_NESTING, parse_command_line
+
+
+def _bash_c(depth: int, inner: str = "rm -rf /") -> str:
+    for _ in range(depth):
+        inner = "bash -c " + shlex.quote(inner)
+    return inner
+
+
+ERRORS = [
+    "echo 'abc",
+    'echo "abc',
+    "echo $(",
+    "echo $(ls",
+    "echo `ls",
+    "echo \\$(rm -rf /)",
+    "if true; then",
+    "for x in; do",
+    "rm (",
+    "a |",
+    "bash -c 'echo $('",
+    "eval 'if'",
+    "sh -c \"bash -c 'echo \\\"x'\"",
+    "cat <<EOF | bash\nif\nEOF",
+    "cat <<EOF\n`rm -rf /\nEOF",
+    "a <> b",                          # valid bash tree-sitter cannot read: fails closed
+    "cat <<A <<B\nx\nA\ny\nB",         # two here-documents on one command, likewise
+    "eval " * (MAX_NESTING + 2) + "rm -rf /",
+    "sudo " * 3000 + "rm -rf /",
+    'bash -c "$(' * 40 + "ls" + ')"' * 40,      # strings inside strings: bounded work
+    "echo " + "$(" * 300 + "ls" + ")" * 300,
+    "echo " + "a" * (64 * 1024 + 1),
+    "ls\0; rm -rf /",
+]
+
+
+@pytest.mark.parametrize("src", ERRORS, ids=[e[:40] for e in ERRORS])
+def test_error_is_set(src):
+    assert parse_command_line(src).error
+
+
+def test_unparsable_line_still_reports_what_it_found():
+    line = parse_command_line("rm -rf / ; echo 'oops")
+    assert line.error
+    assert "rm" in line.programs()
+
+
+def test_error_names_the_position():
+    assert parse_command_line("ls\necho 'abc").error.startswith("syntax error at 2:")
+
+
+def test_nested_error_names_the_string():
+    assert parse_command_line("bash -c 'echo $('").error.startswith("bash -c: ")
+
+
+def test_nesting_up_to_the_limit_is_fine():
+    line = parse_command_line(_bash_c(MAX_NESTING))
+    assert line.error is None
+    assert line.commands[-1].program == "rm"
+    assert line.commands[-1].via == ("bash -c",) * MAX_NESTING
+
+
+def test_one_level_too_deep_is_an_error():
+    assert "nests deeper" in parse_command_line(_bash_c(MAX_NESTING + 1)).error
+
+
+OK = ["", "   ", "# just a comment", "echo 'abc'", "ls\n\n", "a; b;", "echo $'\\x41'",
+      "x=1", "[[ -f x ]] && echo y", "cat <<-EOF\n\tbody\n\tEOF"]
+
+
+@pytest.mark.parametrize("src", OK)
+def test_valid_lines_have_no_error(src):
+    assert parse_command_line(src).error is None
+
+
+hypothesis = pytest.importorskip("hypothesis")
+st = hypothesis.strategies
+_SHELLISH = st.text(alphabet="abcrm -|&;()$`'\"\\<>{}\n#=*~!%0123EOF", max_size=80)
+
+
+@hypothesis.settings(max_examples=400, deadline=None)
+@hypothesis.given(st.one_of(_SHELLISH, st.text(max_size=60)))
+def test_parser_never_raises(src):
+    from zot.ext.shell.parse import parse   # the uncached parser, without the safety net
+
+    line = parse(src)
+    assert line.error is None or isinstance(line.error, str)
+
+
+@pytest.mark.parametrize("src", ["{\U000E0000", "echo x{\U0010FFFF,b}", "a{\U000DE0C6a"])
+def test_code_points_that_crash_tree_sitter_are_kept_away_from_it(src):
+    # tree-sitter-bash calls C isalpha() on code points: these used to kill the process
+    for _ in range(50):
+        parse_command_line.__wrapped__(src)
+
+
+def test_non_ascii_text_is_read_from_the_real_line():
+    line = parse_command_line("rm -rf 'café' ünïcode\\ x && echo 日本 > ☃.txt")
+    rm = line.commands[0]
+    assert rm.argv == ("rm", "-rf", "café", "ünïcode x")
+    assert line.writes[0].target == "☃.txt"
+    assert parse_command_line("cat <<ÉOF | bash\nrm -rf /\nÉOF").programs()[-1] == "rm"
