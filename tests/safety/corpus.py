@@ -225,8 +225,7 @@ RECURSIVE_DELETE = [
     # the shell parser does not see these yet: strict xfails, each says what it gets wrong
     deny("time { rm -rf ~; }", parser_bug="`time { ...; }`: the group after the `time` keyword is "
          "read as the words of a command named `time`; the rm inside is not found"),
-    deny("coproc rm -rf ~", parser_bug="`coproc CMD` is read as a command named `coproc`; "
-         "the command it starts is not found"),
+    deny("coproc rm -rf ~"),
     deny("coproc { rm -rf ~; }", parser_bug="`coproc { ...; }` is read as a command named `coproc`"),
     deny("strace -f rm -rf ~", parser_bug="`strace CMD` runs CMD but is not in the wrapper table"),
     deny("script -qc 'rm -rf ~' /dev/null", parser_bug="`script -c STRING` runs STRING with a shell "

@@ -60,16 +60,25 @@ def widgets(args: argparse.Namespace) -> int:
             raise UserError(f"{path} has no extension.yaml", "give extension folders", code=2)
     exts = load_extensions(project, paths, discover_scopes=not paths)
     engine = build_engine(exts, project, {t.name: t for t in builtin_tools()})
+    problems = [*(_not_loaded(e) for e in exts if e.state == "error"), *engine.problems]
+    for problem in problems:     # else a broken manifest would read as "no widgets"
+        print(f"zot: error: {problem}", file=sys.stderr)
     if not engine.widgets:
         print("no widgets")
-        return 0
+        return 1 if problems else 0
 
     async def render_all() -> list[str]:
         return await asyncio.gather(*(w.refresh(Path.cwd()) for w in engine.widgets))
 
     for widget, text in zip(engine.widgets, asyncio.run(render_all())):
         print(f"{widget.qualified} [{widget.placement}]: {text}")
-    return 1 if any(w.error for w in engine.widgets) else 0
+    return 1 if problems or any(w.error for w in engine.widgets) else 0
+
+
+def _not_loaded(ext) -> str:
+    first = next((d for d in ext.diagnostics if d.is_error), None)
+    where = f": {first.file}:{first.line}:{first.column}: {first.message}" if first else ""
+    return f"extension {ext.name} was not loaded{where}"
 
 
 def explain(args: argparse.Namespace) -> int:

@@ -62,22 +62,43 @@ def _printer(json_mode: bool, final: list):
     return emit
 
 
+def _show_command(event) -> None:
+    """-p: a command's output goes to stdout, its errors to stderr; a prompt is not shown (the
+    model's answer is)."""
+    from zot.agent import events as ev
+
+    if not isinstance(event, ev.CommandOutput) or event.action == "prompt":
+        return
+    if event.action == "error":
+        print(f"zot: error: {event.text}", file=sys.stderr)
+    elif event.text:
+        print(event.text)
+
+
 async def _command(state, prompt: str, bus) -> tuple[str | None, int]:
     """A prompt starting with `/` runs an extension command. Returns (prompt to send, exit code)."""
     from zot.agent import events as ev
     from zot.ext.builtin_commands import BUILTIN_COMMANDS
 
-    word, _, rest = prompt[1:].partition(" ")
-    command = state.engine.commands.find(word) if state.engine else None
+    word, rest = (prompt[1:].split(maxsplit=1) + ["", ""])[:2]
+    table = state.engine.commands if state.engine else None
+    command = table.find(word) if table else None
     if command is None:
         if word in BUILTIN_COMMANDS:
             raise UserError(f"/{word} works only in the interactive REPL", "run `zot` without -p", code=2)
-        known = sorted(f"/{c}" for c in state.engine.commands.bare) if state.engine else []
+        owners = [c for c in table.qualified.values() if c.name == word] if table else []
+        if len(owners) > 1:
+            raise UserError(f"/{word} is ambiguous: it is declared by " + " and ".join(c.ext.name for c in owners),
+                            "use " + " or ".join(f"/{c.qualified}" for c in owners), code=2)
+        known = sorted({f"/{c.name}" if table.bare.get(c.name) is c else f"/{c.qualified}"
+                        for c in table.qualified.values()}) if table else []
         raise UserError(f"there is no command /{word}",
                         "commands here: " + (", ".join(known) or "none") + "; to send text that starts with /, "
                         "put a space before it", code=2)
     outcome = await command.invoke(rest, state.cwd, {"model": state.model.model})
     bus.emit(ev.CommandOutput(command.qualified, outcome.action, outcome.text, outcome.is_error))
+    if outcome.is_error and outcome.status:
+        bus.notify("error", f"/{command.qualified} failed: {outcome.status}")
     if outcome.action == "prompt" and not outcome.is_error:
         return outcome.text, 0
     return None, 1 if outcome.is_error else 0
@@ -95,17 +116,16 @@ async def _run(opts, prompt: str, json_mode: bool) -> int:
     bus = Bus(state.hooks)
     bus.subscribe(_printer(json_mode, final))
     if not json_mode:
-        bus.subscribe(lambda e: print(e.text) if isinstance(e, ev.CommandOutput) and not e.is_error else None)
-        bus.subscribe(lambda e: print(f"zot: {e.text}", file=sys.stderr)
-                      if isinstance(e, ev.CommandOutput) and e.is_error else None)
+        bus.subscribe(_show_command)
+    for notice in state.notices:   # extensions that did not load, command name clashes
+        bus.notify("warning", notice)
     code = 0
     if is_command:
         prompt, code = await _command(state, prompt, bus)
         if prompt is None:
             return code
         state.model = model_config(opts, settings)
-    warnings = open_session(opts, state)
-    for warning in [*state.notices, *warnings]:
+    for warning in open_session(opts, state):
         bus.notify("warning", warning)
     cancel = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -132,4 +152,6 @@ async def _run(opts, prompt: str, json_mode: bool) -> int:
             print(f"zot: error: {end.error}", file=sys.stderr)
         elif end.stop_reason == "max_steps":
             print(f"zot: stopped after {opts.max_steps} steps (--max-steps)", file=sys.stderr)
+        elif end.stop_reason == "cancelled":
+            print("zot: cancelled", file=sys.stderr)
     return EXIT.get(end.stop_reason, 1)

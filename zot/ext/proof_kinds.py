@@ -38,9 +38,11 @@ async def _command(compiled, test: dict, run_programs: bool, cwd: Path) -> list[
     want = test.get("expect") or {}
     problems: list[str] = []
     if "error" in want:
-        _substr(problems, "the error", want["error"], outcome.text if outcome.is_error else "")
+        _substr(problems, "the error", want["error"],
+                "\n".join(filter(None, (outcome.text, outcome.status))) if outcome.is_error else "")
     elif outcome.is_error:
-        problems.append(f"the command failed: {outcome.text}")
+        problems.append("the command failed" + (f" ({outcome.status})" if outcome.status else "")
+                        + f": {outcome.text[:200]}")
     for key, action in (("prompt", "prompt"), ("insert", "insert"), ("output", None)):
         if key in want:
             if action and outcome.action != action:

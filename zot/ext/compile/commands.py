@@ -27,6 +27,7 @@ class Outcome:
     action: str                 # prompt | insert | display | notify | error
     text: str
     is_error: bool = False
+    status: str = ""            # with a failed `run`: why, e.g. "exit code 3"
 
 
 @dataclass
@@ -95,20 +96,20 @@ class Command:
         context = {**template_facts(cwd, self.ext.project, facts.get("model", ""), self.ext.params,
                                     facts.get("session")), "args": args}
         try:
-            return await self._run(context, cwd)
+            return await self._run(context)
         except Exception as exc:
             return Outcome("error", f"/{self.qualified} failed: {exc}", True)
 
-    async def _run(self, context: dict[str, Any], cwd: Path) -> Outcome:
+    async def _run(self, context: dict[str, Any]) -> Outcome:
         action = self.action
         body = self.node[action]
         if action == "run":
-            result = await run_exec(body, context, cwd)
+            result = await run_exec(body, context, self.ext.project)   # `cwd:` is project-relative
             if self.node.get("output"):
                 text = templates.render(self.node["output"], {**context, **result.facts()})
             else:
-                text = (result.stdout + result.stderr).rstrip() or f"[{result.summary()}]"
-            return Outcome("display", text, result.failed)
+                text = (result.stdout + result.stderr).rstrip() or ("" if result.failed else f"[{result.summary()}]")
+            return Outcome("display", text, result.failed, result.summary() if result.failed else "")
         if action == "prompt" and isinstance(body, dict):
             body = (self.ext.data.get("prompts") or {}).get("templates", {})[body["template"]]
         return Outcome(action, templates.render(body, context))

@@ -44,7 +44,7 @@ class HookRule:
     source: Source
     patterns: list[re.Pattern] = field(default_factory=list)
 
-    def applies(self, event: dict[str, Any]) -> bool:
+    def applies(self, event: dict[str, Any], facts: dict[str, Any] | None = None) -> bool:
         if event.get("type") not in self.events:
             return False
         if self.tools and event.get("type") in TOOL_EVENTS:
@@ -52,17 +52,24 @@ class HookRule:
                 return False
         cond = self.node.get("if")
         if cond:
-            return bool(expressions.evaluate(cond, self.names(event)))
+            return bool(expressions.evaluate(cond, self.names(event, facts)))
         return True
 
-    def names(self, event: dict[str, Any]) -> dict[str, Any]:
+    def names(self, event: dict[str, Any], facts: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What `if:` sees. `facts` (model, session) come from the tool-call path when known;
+        otherwise the model is the event's own, when it carries one."""
+        facts = facts or {}
         return {"event": event, "tool": event.get("name"), "args": event.get("args") or {},
                 "result": event.get("content"), "cwd": str(self.ext.project), "project": str(self.ext.project),
-                "params": self.ext.params, "session": {}, "model": ""}
+                "params": self.ext.params, "session": facts.get("session") or {},
+                "model": facts.get("model") or event.get("model") or ""}
 
-    def context(self, event: dict[str, Any], cwd: Path | None = None) -> dict[str, Any]:
-        facts = template_facts(cwd or self.ext.project, self.ext.project, event.get("model", ""), self.ext.params)
-        return {**facts, **self.names(event), "cwd": str(cwd or self.ext.project)}
+    def context(self, event: dict[str, Any], cwd: Path | None = None,
+                facts: dict[str, Any] | None = None) -> dict[str, Any]:
+        names = self.names(event, facts)
+        base = template_facts(cwd or self.ext.project, self.ext.project, names["model"], self.ext.params,
+                              names["session"])
+        return {**base, **names, "cwd": str(cwd or self.ext.project)}
 
 
 class Observer(HookRule):
@@ -143,9 +150,12 @@ def _truncate(spec: dict, text: str) -> str:
 
 class ResultHook(HookRule):
     async def transform(self, call, result: ToolResult) -> ToolResult:
-        event = {"type": "tool_result", "name": call.tool, "args": call.args, "content": result.content}
+        # the payload observers of tool_result get too (docs/hooks.md), before this chain changes it
+        event = {"type": "tool_result", "id": call.id, "name": call.tool, "args": call.args,
+                 "content": result.content, "is_error": result.is_error, "blocked": False}
+        facts = getattr(call, "facts", None) or {}
         try:
-            if not self.applies(event):
+            if not self.applies(event, facts):
                 return result
             text = result.content
             if "redact" in self.node:
@@ -153,7 +163,7 @@ class ResultHook(HookRule):
             elif "truncate" in self.node:
                 text = _truncate(self.node["truncate"], text)
             elif "append" in self.node:
-                text = text + "\n" + templates.render(self.node["append"], self.context(event))
+                text = text + "\n" + templates.render(self.node["append"], self.context(event, facts=facts))
         except Exception as exc:
             if self.on_error == "deny":
                 return ToolResult(f"[result withheld: hook {self.source.label()} failed: {exc}]", is_error=True)
@@ -164,7 +174,9 @@ class ResultHook(HookRule):
 
 class TextHook(HookRule):
     def transform_text(self, text: str) -> str:
-        if not self.applies({"type": "message_end", "content": text}):
+        # the payload docs/hooks.md gives message_end, with the text not yet changed by this chain
+        event = {"type": "message_end", "message": {"role": "assistant", "content": text}, "content": text}
+        if not self.applies(event):
             return text
         if "redact" in self.node:
             return _redact(self.patterns, text)

@@ -1,8 +1,9 @@
 """compile_prompts: system-prompt fragments with conditions, named templates, context files.
 
 Fragments join the system prompt at `before_agent_start` in load order; each `when` key that is
-given must hold (`model` glob, `files` globs that exist in the project, `expr`). Named templates
-are used by commands (`prompt: {template: NAME}`); context files are read like AGENTS.md.
+given must hold (`model`: one of the globs matches; `files`: some file in the project matches one
+of the globs; `expr`). Named templates are used by commands (`prompt: {template: NAME}`); context
+files are read like AGENTS.md.
 """
 from __future__ import annotations
 
@@ -30,9 +31,9 @@ class Fragment:
             globs = [globs] if isinstance(globs, str) else globs
             if not any(fnmatch.fnmatchcase(model, g) for g in globs):
                 return False
-        for pattern in self.when.get("files") or []:
-            if not any(self.ext.project.glob(pattern)):
-                return False
+        files = self.when.get("files") or []
+        if files and not any(any(self.ext.project.glob(pattern)) for pattern in files):
+            return False    # at least one existing file must match one of the globs
         if self.when.get("expr"):
             names = {"cwd": facts.get("cwd", ""), "project": str(self.ext.project), "params": self.ext.params,
                      "session": facts.get("session", {}), "model": model}

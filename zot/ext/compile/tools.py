@@ -23,11 +23,34 @@ MAX_HTTP_BODY = 1024 * 1024
 EMPTY_PARAMS = {"type": "object", "properties": {}, "additionalProperties": False}
 
 
-def context_for(ext: ExtCtx, args: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
+class Args(dict):
+    """The call's arguments as templates see them. A declared parameter the model left out is its
+    schema `default` when it has one, else undefined in Jinja's lenient way: false in `{% if %}`,
+    replaced by `| default(...)`, empty when printed. So the documented optional-flag idiom
+    `"{% if args.verbose %}-v{% endif %}"` works; a name the schema does not declare still fails."""
+
+    def __init__(self, args: dict[str, Any], properties: dict[str, Any]) -> None:
+        super().__init__(args)
+        self._declared = properties
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self._declared:
+            raise KeyError(key)
+        spec = self._declared[key]
+        if isinstance(spec, dict) and "default" in spec:
+            return spec["default"]
+        from jinja2 import Undefined
+
+        return Undefined(name=key)
+
+
+def context_for(ext: ExtCtx, args: dict[str, Any], ctx: ToolContext, parameters: dict | None = None
+                ) -> dict[str, Any]:
     facts = getattr(ctx, "facts", None) or {}
     base = template_facts(Path(ctx.cwd), Path(ctx.project_root), facts.get("model", ""), ext.params,
                           facts.get("session"))
-    return {**base, "args": args}
+    properties = (parameters or {}).get("properties") or {}
+    return {**base, "args": Args(args, properties if isinstance(properties, dict) else {})}
 
 
 def _default_run_text(result) -> str:
@@ -49,7 +72,7 @@ def _render_result(node: dict, context: dict[str, Any], default: str) -> tuple[s
 
 
 async def _run(node: dict, context: dict[str, Any], ctx: ToolContext) -> ToolResult:
-    result = await run_exec(node["run"], context, Path(ctx.cwd), ctx.cancel)
+    result = await run_exec(node["run"], context, Path(ctx.project_root), ctx.cancel)   # `cwd:` is project-relative
     text, broken = _render_result(node, {**context, **result.facts()}, _default_run_text(result))
     return ToolResult(text, is_error=result.failed or broken,
                       details={"exit_code": result.exit_code, "timed_out": result.timed_out})
@@ -63,7 +86,8 @@ def _request(spec: dict, context: dict[str, Any]) -> dict[str, Any]:
     body: bytes | None = None
     if "json" in spec:
         body = json.dumps(_render_json(spec["json"], context)).encode()
-        headers.setdefault("Content-Type", "application/json")
+        if not any(k.lower() == "content-type" for k in headers):   # the manifest's own, in any case, wins
+            headers["Content-Type"] = "application/json"
     elif spec.get("body") is not None:
         body = templates.render(spec["body"], context).encode()
     request = urllib.request.Request(url, data=body, headers=headers, method=spec.get("method", "GET"))
@@ -103,7 +127,7 @@ async def _http(node: dict, context: dict[str, Any]) -> ToolResult:
 
 def compile_tool(name: str, node: dict, ext: ExtCtx) -> FunctionTool:
     async def call(args: dict[str, Any], ctx: ToolContext) -> ToolResult:
-        context = context_for(ext, args, ctx)
+        context = context_for(ext, args, ctx, node.get("parameters"))
         if "run" in node:
             return await _run(node, context, ctx)
         if "http" in node:

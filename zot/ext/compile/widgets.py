@@ -50,7 +50,7 @@ class Widget:
             if self.run is not None:
                 spec = dict(self.run)
                 spec.setdefault("timeout", WIDGET_TIMEOUT)
-                result = await run_exec(spec, context, cwd)
+                result = await run_exec(spec, context, self.ext.project)   # `cwd:` is project-relative
                 if result.timed_out:
                     return self._fail(f"timed out after {seconds(spec['timeout'], WIDGET_TIMEOUT):g}s", "⏱")
                 if result.error:
