@@ -80,11 +80,12 @@ def context_messages(state: AgentState, system: str) -> list[dict[str, Any]]:
     return out
 
 
-async def build_system(state: AgentState, emit: Emit) -> str:
+async def build_system(state: AgentState, emit: Emit, prompt: str = "") -> str:
     from zot.agent.context import system_prompt
 
     fragments: list[str] = list(state.system_extra)
-    facts = {"cwd": str(state.cwd), "project": str(state.project_root), "model": state.model.model}
+    facts = {"cwd": str(state.cwd), "project": str(state.project_root), "model": state.model.model,
+             "prompt": prompt, "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost}}
     for frag in state.hooks.system_fragments:
         try:
             text = await frag.fragment(facts)
@@ -190,7 +191,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
             emit(end)
             return end
     emit(ev.BeforeAgentStart(text))
-    system = await build_system(state, emit)
+    system = await build_system(state, emit, text)
     emit(ev.AgentStart(state.model.model))
     _append(state, {"role": "user", "content": text})
     run_usage = Usage()

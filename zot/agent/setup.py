@@ -141,6 +141,7 @@ def load_engine(opts: Options, state: AgentState, settings: Settings) -> list[st
     state.engine = engine
     notices = list(engine.problems) + list(engine.commands.clashes)
     for ext in exts:
+        notices.extend(ext.problems if ext.loaded else [])
         if ext.state == "error":
             first = next((d for d in ext.diagnostics if d.is_error), None)
             where = f": {first.file}:{first.line}:{first.column}: {first.message}" if first else ""

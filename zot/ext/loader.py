@@ -29,6 +29,7 @@ class Extension:
     state: str = "loaded"          # loaded | disabled | untrusted | error | shadowed
     note: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)     # e.g. a settings param of the wrong type
 
     @property
     def name(self) -> str:
@@ -53,13 +54,32 @@ class Extension:
         return self.state == "loaded"
 
 
-def resolve_params(data: dict, overrides: dict) -> dict[str, Any]:
+def resolve_params(data: dict, overrides: dict, problems: list[str] | None = None) -> dict[str, Any]:
+    """Defaults, then the user's settings. An override of an undeclared param, or one that does not
+    fit the declaration, is left out and described in `problems`."""
+    from jsonschema import Draft202012Validator
+
+    declared = data.get("params") or {}
     params: dict[str, Any] = {}
-    for name, spec in (data.get("params") or {}).items():
+    for name, spec in declared.items():
         if isinstance(spec, dict) and "default" in spec:
             params[name] = spec["default"]
-    if isinstance(overrides, dict):
-        params.update({k: v for k, v in overrides.items() if k in params or k in (data.get("params") or {})})
+    if not isinstance(overrides, dict):
+        return params
+    for key, value in overrides.items():
+        spec = declared.get(key)
+        if not isinstance(spec, dict):
+            if problems is not None:
+                problems.append(f"settings set param `{key}`, which extension {data.get('name')} does not declare")
+            continue
+        schema = {k: v for k, v in spec.items() if k in ("type", "enum", "items", "minimum", "maximum")}
+        error = next(iter(Draft202012Validator(schema).iter_errors(value)), None)
+        if error is not None:
+            if problems is not None:
+                problems.append(f"settings param `{key}` of extension {data.get('name')}: {error.message}; "
+                                "using the default")
+            continue
+        params[key] = value
     return params
 
 
@@ -75,7 +95,7 @@ def load_extensions(project: Path, cli_paths: tuple[Path, ...] = (), discover_sc
     winners: dict[str, Extension] = {}
     for ext in sorted(exts, key=lambda e: SCOPE_ORDER[e.found.scope]):
         entry = settings.extension(ext.name)
-        ext.params = resolve_params(ext.data, entry.get("params") or {})
+        ext.params = resolve_params(ext.data, entry.get("params") or {}, ext.problems)
         if ext.name in winners:
             first = winners[ext.name]
             ext.state, ext.note = "shadowed", f"shadowed by {first.found.scope} {first.found.path}"
