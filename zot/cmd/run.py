@@ -20,6 +20,31 @@ def options(args: argparse.Namespace):
                    no_session=args.no_session, ext_paths=list(args.ext), no_ext=args.no_ext)
 
 
+def choose_session() -> str:
+    """-r: list this project's sessions and read a number from the terminal."""
+    from zot.agent.session import list_sessions
+    from zot.config import find_project_root
+
+    infos = list_sessions(find_project_root())[:20]
+    if not infos:
+        raise UserError("there is no earlier session in this project", "start one without -r", code=2)
+    try:
+        tty = open("/dev/tty", "r+", encoding="utf-8")
+    except OSError:
+        raise UserError("-r needs a terminal to choose from", "use --session PATH (see `zot sessions`) or -c",
+                        code=2) from None
+    with tty:
+        for i, info in enumerate(infos, 1):
+            when = info.updated.strftime("%Y-%m-%d %H:%M") if info.updated else "?"
+            tty.write(f"{i:>3}. {when}  {info.message_count:>4} msgs  {info.first_prompt}\n")
+        tty.write("resume which session? [1] ")
+        tty.flush()
+        answer = tty.readline().strip() or "1"
+    if not answer.isdigit() or not 1 <= int(answer) <= len(infos):
+        raise UserError(f"{answer!r} is not a number from the list", "run zot -r again", code=2)
+    return str(infos[int(answer) - 1].path)
+
+
 def read_prompt(args: argparse.Namespace) -> str:
     prompt = " ".join(args.prompt).strip()
     if not prompt and not sys.stdin.isatty():
@@ -31,8 +56,7 @@ def read_prompt(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.resume:
-        raise UserError("-r/--resume needs the interactive REPL", "use -c to continue the latest session, or "
-                        "--session PATH (see `zot sessions`)", code=2)
+        args.session = choose_session()
     if not (args.print_mode or args.json_mode):
         if args.prompt or not sys.stdin.isatty():
             args.print_mode = True
