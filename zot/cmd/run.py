@@ -28,18 +28,19 @@ def choose_session() -> str:
     infos = list_sessions(find_project_root())[:20]
     if not infos:
         raise UserError("there is no earlier session in this project", "start one without -r", code=2)
-    try:
-        tty = open("/dev/tty", "r+", encoding="utf-8")
+    try:  # a terminal is not seekable: open its two directions separately
+        tty_in = open("/dev/tty", encoding="utf-8")
+        tty_out = open("/dev/tty", "w", encoding="utf-8")
     except OSError:
         raise UserError("-r needs a terminal to choose from", "use --session PATH (see `zot sessions`) or -c",
                         code=2) from None
-    with tty:
+    with tty_in, tty_out:
         for i, info in enumerate(infos, 1):
             when = info.updated.strftime("%Y-%m-%d %H:%M") if info.updated else "?"
-            tty.write(f"{i:>3}. {when}  {info.message_count:>4} msgs  {info.first_prompt}\n")
-        tty.write("resume which session? [1] ")
-        tty.flush()
-        answer = tty.readline().strip() or "1"
+            tty_out.write(f"{i:>3}. {when}  {info.message_count:>4} msgs  {info.first_prompt}\n")
+        tty_out.write("resume which session? [1] ")
+        tty_out.flush()
+        answer = tty_in.readline().strip() or "1"
     if not answer.isdigit() or not 1 <= int(answer) <= len(infos):
         raise UserError(f"{answer!r} is not a number from the list", "run zot -r again", code=2)
     return str(infos[int(answer) - 1].path)
