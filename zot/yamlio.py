@@ -6,6 +6,7 @@ reading (size, encoding, tabs, syntax, duplicate keys, top level) becomes a `Dia
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from zot.diagnostics import Diagnostic
 
 MAX_BYTES = 1024 * 1024
+MAX_FLOW_DEPTH = 200  # deeper than this, the parser would run out of stack anyway
 PathKey = tuple[str | int, ...]
 
 
@@ -114,7 +116,8 @@ def _find_tab(text: str) -> tuple[int, int] | None:
 def _mark(exc: Exception) -> tuple[int, int]:
     """Where to point: the problem, unless the file simply ended (then where the construct began)."""
     order = ("problem_mark", "context_mark")
-    if "end of stream" in str(getattr(exc, "problem", "") or ""):
+    problem = str(getattr(exc, "problem", "") or "")
+    if "end of stream" in problem or "<stream end>" in problem:
         order = ("context_mark", "problem_mark")
     for attr in order:
         mark = getattr(exc, attr, None)
@@ -123,13 +126,83 @@ def _mark(exc: Exception) -> tuple[int, int]:
     return 1, 1
 
 
-def _syntax_diag(path: Path, exc: Exception) -> Diagnostic:
+FLOW = {"flow mapping": ("{", "}"), "flow sequence": ("[", "]")}
+
+
+def _flow_diag(path: Path, exc: Exception, lines: list[str]) -> Diagnostic | None:
+    """An unclosed or unseparated `{...}` / `[...]`: point at the opening bracket when it began a
+    one-line collection that runs on past its line (the missing closer belongs there)."""
+    context = str(getattr(exc, "context", "") or "")
+    kind = next((k for k in FLOW if k in context), None)
+    start, problem_mark = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+    if kind is None or start is None:
+        return None
+    opening, closing = FLOW[kind]
+    opening_line = lines[start.line] if start.line < len(lines) else ""
+    one_line = opening_line[start.column + 1:].strip() != ""
+    if problem_mark is not None and problem_mark.line > start.line and one_line:
+        return Diagnostic(display_path(path), start.line + 1, start.column + 1, "error", "yaml-syntax",
+                          f"YAML syntax error: the `{opening}` that starts here is not closed on its line",
+                          f"add the closing `{closing}` at the end of line {start.line + 1}")
+    return None
+
+
+def _indented_deeper(lines: list[str], line: int) -> str | None:
+    """The `key:` of the line above when `line` (1-based) is indented deeper than that key's value."""
+    if not 1 < line <= len(lines):
+        return None
+    here = lines[line - 1]
+    indent = len(here) - len(here.lstrip(" "))
+    for above in reversed(lines[: line - 1]):
+        stripped = above.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        above_indent = len(above) - len(above.lstrip(" "))
+        key, sep, value = stripped.lstrip("- ").partition(": ")
+        if indent > above_indent and sep and value.strip() and not value.strip().startswith("#"):
+            return key
+        return None
+    return None
+
+
+def _first_key_line(text: str, exc: Exception) -> int | None:
+    """1-based line of the first occurrence of a duplicated key (ruamel only marks the mapping)."""
+    mapping_mark, dup_mark = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+    if mapping_mark is None or dup_mark is None:
+        return None
+    try:
+        stack = [_yaml().compose(text)]
+    except Exception:
+        return None
+    while stack:
+        node = stack.pop()
+        if node is None or not isinstance(node.value, list):
+            continue
+        pairs = node.value if node.id == "mapping" else []
+        if node.id == "mapping" and node.start_mark.index == mapping_mark.index:
+            keys = [k for k, _ in pairs]
+            dup = next((k for k in keys if k.start_mark.index == dup_mark.index), None)
+            for key in keys:
+                if dup is not None and key is not dup and key.id == dup.id and key.value == dup.value:
+                    return key.start_mark.line + 1
+            return None
+        stack.extend(n for pair in pairs for n in pair)
+        if node.id == "sequence":
+            stack.extend(node.value)
+    return None
+
+
+def _syntax_diag(path: Path, exc: Exception, text: str = "") -> Diagnostic:
     from ruamel.yaml.constructor import DuplicateKeyError
 
+    lines = text.splitlines()
+    flow = _flow_diag(path, exc, lines)
+    if flow is not None:
+        return flow
     line, col = _mark(exc)
     if isinstance(exc, DuplicateKeyError):
-        first = getattr(exc, "context_mark", None)
-        where = f" (first defined on line {first.line + 1})" if first is not None else ""
+        first = _first_key_line(text, exc)
+        where = f" (first defined on line {first})" if first is not None else ""
         problem = (getattr(exc, "problem", "") or "").strip()
         key = problem.split('"')[1] if problem.count('"') >= 2 else problem
         return Diagnostic(display_path(path), line, col, "error", "duplicate-key",
@@ -139,15 +212,44 @@ def _syntax_diag(path: Path, exc: Exception) -> Diagnostic:
     context = (getattr(exc, "context", None) or "").strip()
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     hint = "check the indentation and quoting on this line and the one before it"
+    deeper = _indented_deeper(lines, line) if "mapping values are not allowed" in problem else None
     if "quoted scalar" in context:
         hint = "the quote that starts here is never closed: add the closing quote"
+    elif deeper is not None:
+        hint = (f"this line is indented deeper than `{deeper}:` above, so YAML reads it as part of that "
+                f"value: line it up with `{deeper}:`, or quote the value if it is meant to contain `: `")
     elif "mapping values are not allowed" in problem:
         hint = "a value that contains `: ` must be quoted, e.g. reason: \"why: because\""
+    elif problem.startswith("expected <block end>"):
+        message = "YAML syntax error: this line's indentation does not line up with the keys above it"
+        hint = "indent it exactly as far as the keys it belongs with (spaces only)"
+    elif any(k in context for k in FLOW):
+        opening, closing = FLOW[next(k for k in FLOW if k in context)]
+        hint = f"inside `{opening}...{closing}` separate items with `,` and close with `{closing}`; " \
+               "quote values that contain `:` or `,`"
     elif "could not find expected ':'" in problem:
         hint = "each key needs a colon after it, e.g. `name: value`"
     elif "found character '@'" in problem or "found character '`'" in problem:
         hint = "values starting with @ or ` must be quoted"
     return Diagnostic(display_path(path), line, col, "error", "yaml-syntax", message, hint)
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of `[` and `{` (quotes ignored: a rough bound, only used to refuse)."""
+    depth = deepest = 0
+    for char in re.sub(r"[^\[\]{}]+", "", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _first_content(text: str) -> tuple[int, int]:
+    """1-based position of the first character that is not blank, a comment or `---`."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and stripped != "---":
+            return number, len(line) - len(line.lstrip()) + 1
+    return 1, 1
 
 
 def load_document(path: Path) -> Document:
@@ -177,18 +279,27 @@ def load_document(path: Path) -> Document:
                                           "a tab is used for indentation; YAML allows only spaces",
                                           "replace the tab with spaces"))
         return doc
+    too_deep = Diagnostic(shown, 1, 1, "error", "too-deep", "the file nests lists or mappings too deeply to read",
+                          "flatten the structure")
+    if _flow_depth(text) > MAX_FLOW_DEPTH:  # ruamel's scanner is quadratic in `[`/`{` depth: refuse early
+        doc.diagnostics.append(too_deep)
+        return doc
     try:
         doc.data = _yaml().load(text)
+    except RecursionError:
+        doc.diagnostics.append(too_deep)
+        return doc
     except Exception as exc:  # ruamel raises many error types; all are the user's syntax
-        doc.diagnostics.append(_syntax_diag(path, exc))
+        doc.diagnostics.append(_syntax_diag(path, exc, text))
         doc.data = None
         return doc
     if doc.data is None:
         doc.diagnostics.append(Diagnostic(shown, 1, 1, "error", "empty", "the file is empty",
                                           "start with `schema: zot/extension/v1`, or run `zot ext new NAME`"))
     elif not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__}"
-        doc.diagnostics.append(Diagnostic(shown, 1, 1, "error", "not-a-mapping",
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        line, col = _first_content(text)
+        doc.diagnostics.append(Diagnostic(shown, line, col, "error", "not-a-mapping",
                                           f"the top level is {kind}; it must be a mapping of keys",
                                           "write `key: value` lines at the top level, e.g. `name: my-ext`"))
         doc.data = None
@@ -219,8 +330,9 @@ def load_plain_mapping(path: Path) -> dict:
     from zot.diagnostics import format_text
 
     doc = load_document(path)
-    if doc.diagnostics:
-        first = doc.diagnostics[0]
+    problems = [d for d in doc.diagnostics if d.code != "empty"]  # an empty settings file is fine
+    if problems:
+        first = problems[0]
         raise UserError(format_text(first, doc.text))
     return to_plain(doc.data) or {}
 

@@ -122,11 +122,29 @@ def _allowed_keys(schema: dict) -> list[str]:
     return list((schema.get("properties") or {}).keys())
 
 
+NAME_KINDS = {"params": "param", "commands": "command", "tools": "tool", "guards": "guard",
+              "widgets": "widget", "templates": "template", "set_env": "environment variable",
+              "env": "environment variable"}
+
+
+def _bad_name(doc: Document, error, path: tuple) -> list[Diagnostic]:
+    """A key rejected by `propertyNames`: point at the key itself and name what it names."""
+    name = error.instance
+    what = NAME_KINDS.get(_field(path), "key") if path else "key"
+    hint = NAME_PATTERNS.get(error.validator_value) if error.validator == "pattern" else None
+    if error.validator == "maxLength":
+        hint = f"use at most {error.validator_value} characters"
+    return [doc.diag(path + (name,), "bad-name", f"`{name}` is not a valid {what} name",
+                     hint or _describe_schema(error.schema), at_key=True)]
+
+
 def translate(doc: Document, error) -> list[Diagnostic]:
     path = tuple(error.absolute_path)
     kind = error.validator
     inst = error.instance
     field = _field(path)
+    if "propertyNames" in error.absolute_schema_path and isinstance(inst, str):
+        return _bad_name(doc, error, path)
     if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(inst, dict):
         allowed = _allowed_keys(error.schema)
         patterns = list((error.schema.get("patternProperties") or {}).keys())
@@ -143,14 +161,19 @@ def translate(doc: Document, error) -> list[Diagnostic]:
             out.append(doc.diag(path + (key,), "unknown-key", f"unknown key `{key}`{where}", hint, at_key=True))
         return out
     if kind == "required" and isinstance(inst, dict):
-        missing = [k for k in error.validator_value if k not in inst]
+        props = list((error.schema.get("properties") or {}).keys())
+        misspelt = {suggest(str(key), props) for key in inst if key not in props}
+        # a misspelt key (`descripton`) is reported once, as unknown with "did you mean"
+        missing = [k for k in error.validator_value if k not in inst and k not in misspelt]
         where = f"`{field}`" if path else "the file"
         return [doc.diag(path, "missing-key", f"{where} needs the key `{k}`",
                          _describe(error.schema, k), at_key=bool(path)) for k in missing]
     if kind in ("oneOf", "anyOf"):
         branches = error.validator_value if isinstance(error.validator_value, list) else []
         keys = [_required_only(b) for b in branches]
-        if branches and all(keys) and isinstance(inst, dict):
+        if branches and all(keys) and not isinstance(inst, dict):
+            return []  # `required` ignores non-mappings; the type error says what is wrong
+        if branches and all(keys):
             present = [k for k in keys if k in inst]
             listing = ", ".join(f"`{k}`" for k in keys)
             if not present:
@@ -166,8 +189,11 @@ def translate(doc: Document, error) -> list[Diagnostic]:
         choices = [str(c) for c in error.validator_value]
         guess = suggest(str(inst), choices)
         hint = f"did you mean `{field}: {guess}`?" if guess else "expected one of: " + ", ".join(choices)
-        return [doc.diag(path, "bad-value", f"`{inst}` is not a valid `{field}`; expected one of "
-                         + ", ".join(f"`{c}`" for c in choices), hint)]
+        listing = "; expected one of " + ", ".join(f"`{c}`" for c in choices) if len(choices) <= 8 else ""
+        because = _condition_key(doc, error)
+        if because:
+            listing = f" with `{because}`" + listing
+        return [doc.diag(path, "bad-value", f"`{inst}` is not a valid `{field}`{listing}", hint)]
     if kind == "const":
         return [doc.diag(path, "bad-value", f"`{field}` must be `{error.validator_value}`, not `{inst}`",
                          f"write `{field}: {error.validator_value}`")]
@@ -175,18 +201,53 @@ def translate(doc: Document, error) -> list[Diagnostic]:
         want = error.validator_value
         wants = [want] if isinstance(want, str) else list(want)
         words = " or ".join(TYPE_WORDS.get(w, w) for w in wants)
-        return [doc.diag(path, "bad-type", f"`{field}` must be {words}, not {type_name(inst)}",
-                         _describe_schema(error.schema))]
+        subject = f"item {path[-1] + 1} of `{field}`" if path and isinstance(path[-1], int) else f"`{field}`"
+        hint = _describe_schema(error.schema)
+        if "string" in wants and isinstance(inst, (bool, int, float)):
+            written = _source_token(doc, path)
+            hint = f'put it in quotes to keep it as text: "{written}"' if written else hint
+        return [doc.diag(path, "bad-type", f"{subject} must be {words}, not {type_name(inst)}", hint)]
     if kind == "pattern":
         hint = NAME_PATTERNS.get(error.validator_value) or _describe_schema(error.schema) or \
             f"it must match the pattern `{error.validator_value}`"
         return [doc.diag(path, "bad-value", f"`{inst}` is not a valid `{field}`", hint)]
+    if kind in ("minItems", "minLength", "minProperties") and error.validator_value == 1:
+        return [doc.diag(path, "bad-value", f"`{field}` must not be empty", _describe_schema(error.schema))]
     if kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "minProperties",
                 "maxProperties", "exclusiveMinimum", "exclusiveMaximum", "uniqueItems", "format"):
         return [doc.diag(path, "bad-value", f"`{field}`: {_short(error.message)}", _describe_schema(error.schema))]
     if kind == "not":
         return [doc.diag(path, "bad-value", f"`{field}` is not allowed here", _describe_schema(error.schema))]
     return [doc.diag(path, "schema", f"`{field}`: {_short(error.message)}", _describe_schema(error.schema))]
+
+
+def _condition_key(doc: Document, error) -> str | None:
+    """The sibling key that narrowed this value, when the error sits under `if: {required: [KEY]}`."""
+    root = load_schema("recipe" if doc.path.name.startswith("recipe") else "extension")
+    node: Any = root
+    found = None
+    try:
+        for key in error.absolute_schema_path:
+            while isinstance(node, dict) and key not in node and "$ref" in node:
+                node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]  # $ref steps are not in the path
+            if key == "then":
+                found = _required_only(node.get("if")) or found
+            node = node[key]
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return found
+
+
+def _source_token(doc: Document, path: tuple) -> str:
+    """The scalar as written at `path` (`1.10`, `yes`), for a hint that quotes it."""
+    import re
+
+    line, col = doc.position(path)
+    lines = doc.text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    m = re.match(r"[^,\]\}#\"']*", lines[line - 1][col - 1:])
+    return m.group(0).strip() if m else ""
 
 
 def _short(message: str) -> str:

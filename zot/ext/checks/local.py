@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from typing import Iterator
 
 from zot.diagnostics import Diagnostic
@@ -37,9 +38,16 @@ def _site_diag(doc: Document, site_path: tuple, template_line: int, code: str, m
     offset = _block_offset(doc, site_path)
     if template_line > 1 or offset:
         line = line + offset + template_line - 1
-        col = 1
+        col = _indent(doc, line) + 1
     col = _find_on_line(doc, line, col, needle)
     return Diagnostic(doc.display, line, col, "error", code, message, hint, tuple(site_path))
+
+
+def _indent(doc: Document, line: int) -> int:
+    lines = doc.text.splitlines()
+    if 0 < line <= len(lines):
+        return len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    return 0
 
 
 def _find_on_line(doc: Document, line: int, col: int, needle: str) -> int:
@@ -59,8 +67,10 @@ def check_template(doc: Document, site: Site, params: frozenset[str]) -> Iterato
     info = templates.analyse(site.text)
     if info.error:
         line, message = info.error
+        tag = re.search(r"unknown tag '([^']+)'", message)
         yield _site_diag(doc, site.path, line, "bad-template", f"template error: {message}",
-                         "templates use Jinja syntax: `{{ variable }}`, `{% if x %}...{% endif %}`")
+                         "templates use Jinja syntax: `{{ variable }}`, `{% if x %}...{% endif %}`",
+                         tag.group(1) if tag else "")
         return
     for root in sorted(info.roots - site.scope.roots):
         available = ", ".join(f"`{r}`" for r in sorted(site.scope.roots))
@@ -88,17 +98,33 @@ def check_expression(doc: Document, path: tuple, source: str, names: frozenset[s
     known = names | frozenset(expressions.FUNCTIONS) | {"True", "False", "None", "true", "false"}
     if info.error:
         col, message = info.error
-        yield doc.diag(path, "bad-expression", f"expression error: {message}",
-                       "expressions are Python-like: `len(args.command) > 200 and tool == 'bash'`")
+        yield _expr_error(doc, path, source, col, message)
         return
     for name in sorted(info.names - known):
         yield _site_diag(doc, path, 1, "unknown-name", f"the expression uses `{name}`, which is not defined here",
                        _close(name, known) + "names: " + ", ".join(f"`{n}`" for n in sorted(names))
                        + "; functions: " + ", ".join(sorted(expressions.FUNCTIONS)), name)
     for attr in sorted(info.attrs.get("params", set()) - params):
-        yield doc.diag(path, "undeclared-variable",
-                       f"the expression uses `params.{attr}`, which the extension does not declare",
-                       _close(attr, params) + "add it under `params:`")
+        yield _site_diag(doc, path, 1, "undeclared-variable",
+                         f"the expression uses `params.{attr}`, which the extension does not declare",
+                         _close(attr, params) + "add it under `params:`", attr)
+
+
+def _expr_error(doc: Document, path: tuple, source: str, col: int, message: str) -> Diagnostic:
+    """Point inside a one-line expression: at the name the message quotes, else at `col`."""
+    diag = doc.diag(path, "bad-expression", f"expression error: {message}",
+                    "expressions are Python-like: `len(args.command) > 200 and tool == 'bash'`")
+    text = source.strip()
+    lines = doc.text.splitlines()
+    if "\n" in text or not 0 < diag.line <= len(lines):
+        return diag
+    start = lines[diag.line - 1].find(text, max(diag.column - 1, 0))
+    if start < 0:
+        return diag
+    named = re.search(r"`([^`]+)`", message)
+    offset = text.find(named.group(1)) if named else -1
+    offset = offset if offset >= 0 else min(max(col - 1, 0), len(text))
+    return replace(diag, column=start + offset + 1)
 
 
 def check_regex(doc: Document, path: tuple, pattern: str) -> Iterator[Diagnostic]:
@@ -139,9 +165,7 @@ def check_tool_schemas(doc: Document, m: dict) -> Iterator[Diagnostic]:
         try:
             Draft202012Validator.check_schema(params)
         except SchemaError as exc:
-            yield doc.diag(("tools", name, "parameters", *exc.path), "bad-json-schema",
-                           f"`parameters` is not a valid JSON Schema: {exc.message}",
-                           "see https://json-schema.org; e.g. {type: object, properties: {path: {type: string}}}")
+            yield _schema_error(doc, ("tools", name, "parameters", *exc.path), exc)
             continue
         if params.get("type", "object") != "object":
             yield doc.diag(("tools", name, "parameters", "type"), "bad-json-schema",
@@ -153,6 +177,22 @@ def check_tool_schemas(doc: Document, m: dict) -> Iterator[Diagnostic]:
                                "declare it under `properties` or remove it from `required`")
 
 
+JSON_TYPES = ("string", "number", "integer", "boolean", "array", "object", "null")
+JSON_TYPE_SYNONYMS = {"str": "string", "text": "string", "int": "integer", "float": "number", "bool": "boolean",
+                      "list": "array", "dict": "object", "map": "object", "mapping": "object", "none": "null"}
+
+
+def _schema_error(doc: Document, path: tuple, exc) -> Diagnostic:
+    """A JSON Schema mistake in a tool's `parameters`; an unknown `type` gets a plain message."""
+    hint = "see https://json-schema.org; e.g. {type: object, properties: {path: {type: string}}}"
+    value = exc.instance
+    if path and path[-1] == "type" and isinstance(value, str) and value not in JSON_TYPES:
+        guess = JSON_TYPE_SYNONYMS.get(value.lower()) or next(iter(difflib.get_close_matches(value, JSON_TYPES, 1)), None)
+        return doc.diag(path, "bad-json-schema", f"`{value}` is not a JSON Schema type",
+                        (f"did you mean `type: {guess}`? " if guess else "") + "types: " + ", ".join(JSON_TYPES))
+    return doc.diag(path, "bad-json-schema", f"`parameters` is not a valid JSON Schema: {exc.message}", hint)
+
+
 def check_commands(doc: Document, m: dict) -> Iterator[Diagnostic]:
     templates_declared = set(mapping(mapping(m.get("prompts")).get("templates")))
     for name, cmd in mapping(m.get("commands")).items():
@@ -162,7 +202,7 @@ def check_commands(doc: Document, m: dict) -> Iterator[Diagnostic]:
         for i, arg in enumerate(args):
             arg = mapping(arg)
             arg_name = arg.get("name")
-            if arg_name in seen:
+            if isinstance(arg_name, str) and arg_name in seen:
                 yield doc.diag(("commands", name, "args", i, "name"), "duplicate-name",
                                f"command `{name}` declares the argument `{arg_name}` twice", "rename one of them")
             seen.add(str(arg_name))
@@ -170,7 +210,8 @@ def check_commands(doc: Document, m: dict) -> Iterator[Diagnostic]:
                 yield doc.diag(("commands", name, "args", i, "rest"), "bad-value",
                                "only the last argument can take the rest of the words",
                                "move this argument to the end, or remove `rest: true`")
-            if "default" in arg and arg.get("enum") and arg["default"] not in arg["enum"]:
+            if "default" in arg and isinstance(arg.get("enum"), list) and arg["enum"] and \
+                    arg["default"] not in arg["enum"]:
                 yield doc.diag(("commands", name, "args", i, "default"), "bad-default",
                                f"the default `{arg['default']}` is not one of the argument's `enum` values",
                                "pick one of: " + ", ".join(map(str, arg["enum"])))
