@@ -20,12 +20,40 @@ PathKey = tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """A parsed YAML file: `data` keeps ruamel nodes (with positions); `text` the source."""
+    """A parsed YAML file: `plain` is the data; `data` the ruamel nodes with their positions.
+
+    Files are read with libyaml (fast) into `plain`; the slower round-trip parse that knows every
+    node's line and column runs only when something asks for a position (a diagnostic) or for
+    the nodes themselves (an edit that keeps comments). A clean file never pays for it.
+    """
 
     path: Path
     text: str = ""
-    data: Any = None
+    _data: Any = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _plain: Any = None
+    _lazy: bool = False
+    _nodes: Any = None
+
+    @property
+    def data(self) -> Any:
+        if self._lazy:
+            self._lazy = False
+            try:
+                self._data = _yaml().load(self.text)
+            except Exception:  # the fast parse accepted it; positions are a nicety
+                self._data = None
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data, self._lazy = value, False
+
+    @property
+    def plain(self) -> Any:
+        if self._plain is None and self.data is not None:
+            self._plain = to_plain(self.data)
+        return self._plain
 
     @property
     def display(self) -> str:
@@ -33,7 +61,36 @@ class Document:
 
     def position(self, keypath: PathKey, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at `keypath` (of its key when `at_key`)."""
+        nodes = self.nodes()
+        if nodes is not None:
+            return locate_node(nodes, keypath, at_key)
         return locate(self.data, keypath, at_key)
+
+    def nodes(self) -> Any:
+        """The libyaml node tree (with marks): positions without the slow round-trip parse."""
+        if self._nodes is None and self._lazy and self.text:
+            try:
+                self._nodes = _fast_compose(self.text)
+            except Exception:
+                self._nodes = False
+        return self._nodes or None
+
+    def scalar_style(self, keypath: PathKey) -> str | None:
+        """`|` or `>` for a block scalar (templates in it start on the next line), else None."""
+        node = _walk_node(self.nodes(), keypath) if self.nodes() is not None else None
+        if node is not None:
+            return getattr(node, "style", None)
+        from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+        value: Any = self.data
+        for key in keypath:
+            try:
+                value = value[key]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if isinstance(value, LiteralScalarString):
+            return "|"
+        return ">" if isinstance(value, FoldedScalarString) else None
 
     def diag(self, keypath: PathKey, code: str, message: str, hint: str = "",
              severity: str = "error", at_key: bool = False) -> Diagnostic:
@@ -89,6 +146,71 @@ def _yaml():
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     return yaml
+
+
+_FAST = None
+
+
+def _fast_load(text: str) -> Any:
+    """libyaml through ruamel.yaml.clib: about eight times faster than the round-trip parser."""
+    global _FAST
+    if _FAST is None:
+        from ruamel.yaml import YAML
+
+        _FAST = YAML(typ="safe", pure=False)
+        _FAST.allow_duplicate_keys = False
+    return _FAST.load(text)
+
+
+def _fast_compose(text: str) -> Any:
+    _fast_load("")  # makes sure the libyaml loader exists
+    return _FAST.compose(text)
+
+
+def _pair(node: Any, key: str | int) -> tuple[Any, Any] | None:
+    for k, v in getattr(node, "value", ()):
+        if getattr(k, "value", None) == str(key):
+            return k, v
+    return None
+
+
+def _walk_node(node: Any, keypath: PathKey) -> Any:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    for key in keypath:
+        if isinstance(node, MappingNode):
+            pair = _pair(node, key)
+            if pair is None:
+                return None
+            node = pair[1]
+        elif isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            node = node.value[key]
+        else:
+            return None
+    return node
+
+
+def locate_node(root: Any, keypath: PathKey, at_key: bool = False) -> tuple[int, int]:
+    """Like `locate`, over libyaml nodes: the deepest node of `keypath` that exists."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    node = root
+    best = (node.start_mark.line + 1, node.start_mark.column + 1)
+    for i, key in enumerate(keypath):
+        last = i == len(keypath) - 1
+        if isinstance(node, MappingNode):
+            pair = _pair(node, key)
+            if pair is None:
+                break
+            mark = (pair[0] if (at_key and last) else pair[1]).start_mark
+            node = pair[1]
+        elif isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            node = node.value[key]
+            mark = node.start_mark
+        else:
+            break
+        best = (mark.line + 1, mark.column + 1)
+    return best
 
 
 def _decode(path: Path, raw: bytes, diags: list[Diagnostic]) -> str | None:
@@ -285,6 +407,13 @@ def load_document(path: Path) -> Document:
         doc.diagnostics.append(too_deep)
         return doc
     try:
+        fast = _fast_load(text)
+    except Exception:  # any problem: the round-trip parser below says where, precisely
+        fast = None
+    if isinstance(fast, dict) and fast:
+        doc._plain, doc._lazy = to_plain(fast), True
+        return doc
+    try:
         doc.data = _yaml().load(text)
     except RecursionError:
         doc.diagnostics.append(too_deep)
@@ -334,7 +463,7 @@ def load_plain_mapping(path: Path) -> dict:
     if problems:
         first = problems[0]
         raise UserError(format_text(first, doc.text))
-    return to_plain(doc.data) or {}
+    return doc.plain or {}
 
 
 def dump_roundtrip(data: Any, path: Path) -> None:

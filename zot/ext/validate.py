@@ -12,7 +12,7 @@ from zot.ext import schema_check
 from zot.ext.checks.cross import Manifest, check_all
 from zot.ext.checks.local import check_document
 from zot.ext.checks.sites import mapping, seq
-from zot.yamlio import Document, load_document, to_plain
+from zot.yamlio import Document, load_document
 
 
 @dataclass
@@ -56,9 +56,9 @@ def check_file(path: Path) -> Checked:
     kind = kind_of(path)
     doc = load_document(path)
     checked = Checked(doc, kind, diagnostics=list(doc.diagnostics))
-    if doc.data is None:
+    plain = doc.plain
+    if not isinstance(plain, dict):
         return checked
-    plain = to_plain(doc.data)
     checked.data = plain
     try:
         checked.diagnostics.extend(schema_check.check(doc, plain, kind))

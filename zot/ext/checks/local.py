@@ -20,15 +20,7 @@ def _close(word: str, choices) -> str:
 
 def _block_offset(doc: Document, path: tuple) -> int:
     """Template line 1 of a `|` or `>` block scalar sits on the line after its key."""
-    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
-
-    node = doc.data
-    for key in path:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            return 0
-    return 1 if isinstance(node, (LiteralScalarString, FoldedScalarString)) else 0
+    return 1 if doc.scalar_style(path) in ("|", ">") else 0
 
 
 def _site_diag(doc: Document, site_path: tuple, template_line: int, code: str, message: str,
