@@ -53,6 +53,7 @@ class PathContext:
     always: set[tuple[str, str]] = field(default_factory=set)  # (tool, rule label) answered "always"
     notify: Callable[[str, str, str], None] = lambda level, text, source: None
     on_start: Callable[[CallInfo], None] = lambda call: None
+    facts: dict[str, Any] = field(default_factory=dict)   # model and session usage, for rules
 
 
 def error_result(text: str) -> ToolResult:
@@ -85,7 +86,8 @@ async def judge(call: CallInfo, ctx: PathContext) -> Decision:
     verdicts: list[Verdict] = []
     for guard in ctx.hooks.guards:
         try:
-            verdicts.extend(await guard.judge(call))
+            now = getattr(guard, "judge_now", None)     # manifest guards decide without awaiting
+            verdicts.extend(now(call) if now is not None else await guard.judge(call))
         except Exception as exc:  # fail closed: an unexpected guard crash denies
             verdicts.append(Verdict("deny", f"a guard failed: {exc}", Source(type(guard).__name__, "?"),
                                     error=str(exc)))
@@ -160,7 +162,7 @@ async def run_call(call_id: str, name: str, args: dict[str, Any], parse_error: s
                    ctx: PathContext) -> Outcome:
     """The whole path for one call."""
     call = CallInfo(call_id, name, copy.deepcopy(args), copy.deepcopy(args), str(ctx.tool_ctx.cwd),
-                    str(ctx.tool_ctx.project_root))
+                    str(ctx.tool_ctx.project_root), ctx.facts)
     tool = ctx.tools.get(name)
     if tool is None:
         known = ", ".join(sorted(ctx.tools))

@@ -1,8 +1,10 @@
 """simpleeval expressions (`expr:` matchers, hook `if:`, prompt conditions), checked and bounded.
 
 Expressions are parsed once with Python's `ast`; the checker allows only the node kinds,
-names and functions zot provides, so a typo is a validation error rather than a runtime surprise.
-Evaluation goes through simpleeval with its power, string and comprehension limits.
+names, functions and methods zot provides, so a typo is a validation error rather than a runtime
+surprise. Evaluation applies the same check first (a rejected expression fails at once), then
+goes through simpleeval with its string and comprehension limits, plus zot's: integers stay under
+`MAX_INT_BITS`, and `replace`, `join` and `%` may not build more than `MAX_RESULT` characters.
 """
 from __future__ import annotations
 
@@ -39,8 +41,15 @@ ALLOWED_NODES = (
     ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE,
     ast.In, ast.NotIn, ast.Is, ast.IsNot, ast.keyword, ast.Invert, ast.BitAnd, ast.BitOr,
 )
-STR_METHODS = {"lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "split",
-               "splitlines", "replace", "count", "find", "get", "keys", "values", "items", "join"}
+# the methods an expression may call: none of them can pad a string to a size given as a number
+STR_METHODS = frozenset({
+    "lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "split", "rsplit",
+    "splitlines", "replace", "count", "find", "rfind", "index", "rindex", "get", "keys", "values", "items",
+    "join", "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "casefold", "title",
+    "capitalize", "removeprefix", "removesuffix", "partition", "rpartition",
+})
+MAX_INT_BITS = 100_000      # ~30,000 digits: enough for any count, fast to compute
+MAX_RESULT = 1_000_000      # characters one replace / join / % may build
 
 
 @dataclass
@@ -65,6 +74,11 @@ def analyse(source: str) -> ExprInfo:
         if not isinstance(node, ALLOWED_NODES):
             info.error = (getattr(node, "col_offset", 0) + 1,
                           f"`{type(node).__name__}` is not allowed in an expression")
+            return info
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr not in STR_METHODS and not node.func.attr.startswith("_"):
+            info.error = (node.func.col_offset + 1, f"`{node.func.attr}` is not a method expressions may call; "
+                          "methods: " + ", ".join(sorted(STR_METHODS)))
             return info
         if isinstance(node, ast.Attribute):
             if node.attr.startswith("_"):
@@ -106,9 +120,93 @@ def _parsed(source: str):
     return ast.parse(source.strip(), mode="eval").body
 
 
-def evaluate(source: str, names: dict[str, Any]) -> Any:
-    """Evaluate with simpleeval's limits; raises on error (callers apply `on_error`)."""
-    from simpleeval import EvalWithCompoundTypes
+class ExpressionError(ValueError):
+    """The expression is not allowed or went over a limit."""
 
-    evaluator = EvalWithCompoundTypes(names={k: wrap(v) for k, v in names.items()}, functions=FUNCTIONS)
+
+def _check_int(value: Any, what: str) -> None:
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise ExpressionError(f"{what} would build a number of more than {MAX_INT_BITS:,} bits")
+
+
+def _power(a: Any, b: Any) -> Any:
+    if isinstance(a, int) and isinstance(b, int) and abs(a) > 1 and a.bit_length() * abs(b) > MAX_INT_BITS:
+        raise ExpressionError(f"`**` would build a number of more than {MAX_INT_BITS:,} bits")
+    from simpleeval import safe_power
+
+    return safe_power(a, b)
+
+
+def _mult(a: Any, b: Any) -> Any:
+    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
+        raise ExpressionError(f"`*` would build a number of more than {MAX_INT_BITS:,} bits")
+    from simpleeval import safe_mult
+
+    return safe_mult(a, b)
+
+
+def _mod(a: Any, b: Any) -> Any:
+    if isinstance(a, str):
+        from zot.ext.templates import MAX_WIDTH, percent_ok
+
+        if not percent_ok(a):
+            raise ExpressionError(f"`%` formats may not use `*` or widths over {MAX_WIDTH:,}")
+    return a % b
+
+
+def _check_method(name: str, receiver: Any, args: list, kwargs: dict) -> list:
+    """Before a str method runs: would it build more than MAX_RESULT characters?"""
+    from zot.ext.templates import replaced_size
+
+    if not isinstance(receiver, str):
+        return args
+    size = 0
+    if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        size = replaced_size(receiver, args[0], args[1], args[2] if len(args) > 2 else kwargs.get("count", -1))
+    elif name == "join" and args:
+        args = [list(args[0]), *args[1:]]
+        size = len(receiver) * max(len(args[0]) - 1, 0) + sum(len(x) for x in args[0] if isinstance(x, str))
+    if size > max(MAX_RESULT, len(receiver)):
+        raise ExpressionError(f"`{name}` would build {size:,} characters (the limit is {MAX_RESULT:,})")
+    return args
+
+
+def _evaluator_class():
+    from simpleeval import DEFAULT_OPERATORS, EvalWithCompoundTypes, FeatureNotAvailable
+
+    class Evaluator(EvalWithCompoundTypes):
+        """simpleeval with zot's method allowlist and size checks."""
+
+        def _eval_call(self, node):
+            if not isinstance(node.func, ast.Attribute):
+                return super()._eval_call(node)
+            name = node.func.attr
+            if name not in STR_METHODS:
+                raise FeatureNotAvailable(f"`{name}` is not a method expressions may call")
+            func = self._eval(node.func)
+            args = [self._eval(a) for a in node.args]
+            kwargs = dict(self._eval(k) for k in node.keywords)
+            args = _check_method(name, getattr(func, "__self__", None), args, kwargs)
+            return func(*args, **kwargs)
+
+    operators = {**DEFAULT_OPERATORS, ast.Pow: _power, ast.Mult: _mult, ast.Mod: _mod}
+    return Evaluator, operators
+
+
+_EVALUATOR: tuple | None = None
+
+
+def evaluate(source: str, names: dict[str, Any]) -> Any:
+    """Evaluate with simpleeval's limits and zot's; raises on error (callers apply `on_error`).
+
+    The validation check runs first (cached), so an expression `zot ext validate` would reject
+    (too long, a node kind or method that is not allowed, `_` names) fails here at once too."""
+    global _EVALUATOR
+    info = analyse(source)
+    if info.error:
+        raise ExpressionError(info.error[1])
+    if _EVALUATOR is None:
+        _EVALUATOR = _evaluator_class()
+    cls, operators = _EVALUATOR
+    evaluator = cls(operators=operators, names={k: wrap(v) for k, v in names.items()}, functions=FUNCTIONS)
     return evaluator.eval(source.strip(), previously_parsed=_parsed(source))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zot.diagnostics import Diagnostic
-from zot.ext.compile.guards import GuardRule, RewriteRule, Rule
+from zot.ext.compile.guards import GuardRule, RewriteRule, Rule, default_arg
 from zot.ext.engine import compile_extension
 from zot.ext.hooks import CallInfo
 
@@ -42,7 +42,7 @@ def _example_call(rule: Rule, item: Any, node: dict) -> CallInfo | None:
         return make_call(tool, item.get("args") or {}) if tool else None
     if isinstance(item, str) and len(rule.tools) == 1:
         when = node.get("when") or {}
-        arg = when.get("arg") or ("command" if "shell" in when else rule.ext.primary_arg(rule.tools[0]))
+        arg = when.get("arg") or ("command" if "shell" in when else default_arg(rule.ext, rule.tools[0]))
         return make_call(rule.tools[0], {arg: item}) if arg else None
     return None
 

@@ -10,13 +10,14 @@ import copy
 import fnmatch
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from zot.ext import templates
 from zot.ext.compile.context import ExtCtx, template_facts
 from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
-from zot.ext.matchers import CompileCtx, Matcher, MatchError, Subject, compile_matcher
+from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
 
 FAIL_CLOSED = {"deny", "confirm"}
 
@@ -25,8 +26,27 @@ def tool_patterns(spec: Any) -> tuple[str, ...]:
     return (spec,) if isinstance(spec, str) else tuple(str(s) for s in spec or ())
 
 
+@lru_cache(maxsize=4096)
 def applies(patterns: tuple[str, ...], tool: str) -> bool:
+    """Whether a guard's `tool:` names or globs cover this tool (cached: every rule asks per call)."""
     return any(fnmatch.fnmatchcase(tool, p) for p in patterns)
+
+
+@lru_cache(maxsize=256)
+def as_path(text: str) -> Path:
+    """cwd and project as Paths, made once rather than once per rule per call (Paths are immutable)."""
+    return Path(text)
+
+
+def call_memo(call: CallInfo) -> dict:
+    """What matchers work out about one call (resolved paths, written paths), shared by every rule
+    that judges it. It lives on the CallInfo, so it ends with the call and never goes stale."""
+    return _on_call(call, "_matcher_memo")
+
+
+def _on_call(call: CallInfo, name: str) -> dict:
+    store = getattr(call, "__dict__", None)
+    return store.setdefault(name, {}) if store is not None else {}     # no memo rather than an error
 
 
 @dataclass
@@ -43,9 +63,16 @@ class Rule:
     source: Source
 
     def subject(self, call: CallInfo) -> Subject:
+        """The call as matchers see it; one per extension per call (rules of an extension share it)."""
+        subjects = _on_call(call, "_matcher_subjects")
+        cached = subjects.get(id(self.ext))
+        if cached is not None and cached.args is call.args:     # not after a rewrite replaced them
+            return cached
         facts = call.facts or {}
-        return Subject(call.tool, call.args, Path(call.cwd), Path(call.project), self.ext.params,
-                       facts.get("session", {}), facts.get("model", ""))
+        subject = Subject(call.tool, call.args, as_path(call.cwd), as_path(call.project), self.ext.params,
+                          facts.get("session", {}), facts.get("model", ""), call_memo(call))
+        subjects[id(self.ext)] = subject
+        return subject
 
     def matches(self, call: CallInfo) -> bool:
         """True/False; raises MatchError when the matcher cannot decide."""
@@ -54,6 +81,8 @@ class Rule:
         return True if self.matcher is None else self.matcher.match(self.subject(call))
 
     def render(self, source: str, call: CallInfo) -> str:
+        if not templates.looks_templated(source):
+            return source
         facts = template_facts(Path(call.cwd), Path(call.project), (call.facts or {}).get("model", ""),
                                self.ext.params, (call.facts or {}).get("session"))
         return templates.render(source, {**facts, "tool": call.tool, "args": call.args})
@@ -126,12 +155,36 @@ class RewriteRule(Rule):
         return Rewrite(args, self.source)
 
 
+def default_arg(ext: ExtCtx, tool: str) -> str | None:
+    """What a matcher without `arg` (or a text example) reads: the tool's one required string
+    argument (bash: `command`), else `path` when the tool requires one (write, edit)."""
+    arg = ext.primary_arg(tool)
+    if arg is None:
+        schema = ext.tool_params.get(tool) or {}
+        path = (schema.get("properties") or {}).get("path") or {}
+        if "path" in (schema.get("required") or []) and path.get("type") == "string":
+            arg = "path"
+    return arg
+
+
+def default_source(ext: ExtCtx):
+    """For a guard on several tools: each call's own default argument."""
+    cache: dict[str, str | None] = {}
+
+    def source(subject: Subject) -> Any:
+        if subject.tool not in cache:
+            cache[subject.tool] = default_arg(ext, subject.tool)
+        arg = cache[subject.tool]
+        return MISSING if arg is None else get_arg(subject.args, arg)
+    return source
+
+
 def compile_guard(name: str, node: dict, ext: ExtCtx) -> Rule:
     action = node["action"]
     tools = tool_patterns(node["tool"])
     single = tools[0] if len(tools) == 1 and not set("*?[") & set(tools[0]) else None
     ctx = CompileCtx(fail_closed=action in FAIL_CLOSED, location=ext.location("guards", name), tools=tools,
-                     default_arg=ext.primary_arg(single) if single else None)
+                     default_arg=default_arg(ext, single) if single else None, default_source=default_source(ext))
     matcher = compile_matcher(node["when"], ctx) if isinstance(node.get("when"), dict) else None
     default_error = "deny" if action in FAIL_CLOSED else ("allow" if action != "rewrite" else "allow")
     common = dict(ext=ext, name=name, tools=tools, matcher=matcher, priority=int(node.get("priority", 0)),

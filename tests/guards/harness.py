@@ -1,0 +1,77 @@
+"""Helpers for the guard tests: extensions written to a folder, loaded by the real loader and
+engine (or compiled without validation, to reach the runtime defences), and decided through the
+real tool-call path (`zot.agent.toolpath`: rewrite chain, argument check, every guard)."""
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from zot.agent import toolpath
+from zot.ext.compile.context import ExtCtx
+from zot.ext.compile.guards import RewriteRule
+from zot.ext.engine import Engine, build_engine, compile_extension, tool_params_of
+from zot.ext.hooks import CallInfo, Hooks
+from zot.ext.loader import load_extensions
+from zot.tools import builtin_tools
+
+HEADER = "schema: zot/extension/v1\nname: {name}\nversion: 1.0.0\ndescription: guards under test\n"
+
+
+def write_extension(folder: Path, body: str, name: str = "t") -> Path:
+    """`folder/extension.yaml` = the header plus `body` (dedented); returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "extension.yaml").write_text(HEADER.format(name=name) + textwrap.dedent(body).lstrip("\n"))
+    return folder
+
+
+def line_of(folder: Path, text: str) -> int:
+    """The 1-based line of the first line of extension.yaml that contains `text`."""
+    lines = (folder / "extension.yaml").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def tools() -> dict[str, Any]:
+    return {t.name: t for t in builtin_tools()}
+
+
+def load(folder: Path, project: Path) -> Engine:
+    """Load one extension folder as `-e` would, through validation; it must load cleanly."""
+    exts = load_extensions(project, (folder,), discover_scopes=False)
+    problems = [f"{d.file}:{d.line}:{d.column}: {d.message}" for e in exts for d in e.diagnostics if d.is_error]
+    assert not problems and all(e.loaded for e in exts), problems
+    return build_engine(exts, project, tools())
+
+
+def compile_unvalidated(folder: Path, project: Path) -> Hooks:
+    """Compile a manifest that validation would reject: what the runtime does on its own."""
+    from zot.ext.validate import check_file
+
+    checked = check_file(folder / "extension.yaml")
+    assert checked.data is not None
+    ctx = ExtCtx(name=checked.data["name"], scope="cli", doc=checked.doc, data=checked.data, params={},
+                 project=project, tool_params=tool_params_of(tools()))
+    hooks = Hooks()
+    for rule in compile_extension(ctx).rules:
+        (hooks.rewriters if isinstance(rule, RewriteRule) else hooks.guards).append(rule)
+    hooks.sort()
+    return hooks
+
+
+def decide(hooks: Hooks, tool: str, args: dict[str, Any], project: Path) -> tuple[toolpath.Decision, dict]:
+    """The full decision for one call, as the loop makes it (no confirm, no execution)."""
+    return asyncio.run(decide_async(hooks, tool, args, project))
+
+
+async def decide_async(hooks: Hooks, tool: str, args: dict[str, Any], project: Path,
+                       ctx: toolpath.PathContext | None = None) -> tuple[toolpath.Decision, dict]:
+    call = CallInfo("call", tool, dict(args), dict(args), str(project), str(project), {"model": "openai/fake"})
+    ctx = ctx or toolpath.PathContext(tools=tools(), hooks=hooks, tool_ctx=None)
+    rewrites = await toolpath.rewrite(call, ctx)
+    failed = [r for r in rewrites if r.get("deny")]
+    if failed:
+        return toolpath.Decision("deny", rewrites=rewrites, reason=failed[0]["error"]), call.args
+    decision = await toolpath.judge(call, ctx)
+    decision.rewrites = rewrites
+    return decision, call.args
