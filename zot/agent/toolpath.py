@@ -84,7 +84,7 @@ async def rewrite(call: CallInfo, ctx: PathContext) -> list[dict[str, Any]]:
 async def judge(call: CallInfo, ctx: PathContext) -> Decision:
     """Every guard judges the final arguments; the strictest enforced verdict wins."""
     verdicts: list[Verdict] = []
-    for guard in ctx.hooks.guards:
+    for guard in ctx.hooks.guards_for(call.tool, call.args):
         try:
             now = getattr(guard, "judge_now", None)     # manifest guards decide without awaiting
             verdicts.extend(now(call) if now is not None else await guard.judge(call))

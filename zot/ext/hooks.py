@@ -137,6 +137,27 @@ class TextTransform(Protocol):
     def transform_text(self, text: str) -> str: ...
 
 
+class TurnGuard(Protocol):
+    """Runs at each `turn_start`, after the event and before the model is called, in priority
+    order. The first verdict returned stops the run: the turn ends, its reason is shown to the user
+    and the run ends with stop_reason "blocked". A handler that raises is reported and ignored
+    (script intercepts apply their own `on_error` and return a verdict instead)."""
+
+    priority: int
+
+    async def before_turn(self, step: int) -> Verdict | None: ...
+
+
+class MessageTransform(Protocol):
+    """Changes the assistant's text at `message_end`, after the TextTransforms, chained in priority
+    order; "" hides it. Unlike a TextTransform it may wait (a script's round trip). A handler that
+    raises leaves the text unchanged and is reported."""
+
+    priority: int
+
+    async def transform_message(self, text: str) -> str: ...
+
+
 class Observer(Protocol):
     """Sees every event named in `events` after it is emitted, in the background. Observers run in
     registration order per event and cannot change or block anything; a failure is reported."""
@@ -155,10 +176,59 @@ class Hooks:
     system_fragments: list[SystemFragment] = field(default_factory=list)
     text_transforms: list[TextTransform] = field(default_factory=list)
     observers: list[Observer] = field(default_factory=list)
+    turn_guards: list[TurnGuard] = field(default_factory=list)
+    message_transforms: list[MessageTransform] = field(default_factory=list)
     confirm: ConfirmFn | None = None     # set when there is a UI that can ask
 
+    SORTED = ("rewriters", "guards", "result_transforms", "input_transforms", "system_fragments",
+              "text_transforms", "turn_guards", "message_transforms")
+
+    def guards_for(self, tool: str, args: dict[str, Any]) -> list[Guard]:
+        """The guards that can have an opinion on this call, in order: an index by tool name, and
+        for a shell line that parses, by the programs it runs. Skipping is only an optimisation:
+        a skipped guard could not have matched."""
+        index = self.__dict__.setdefault("_by_tool", {})
+        if index.get("_size") != len(self.guards):
+            index.clear()
+            index["_size"] = len(self.guards)
+        chosen = index.get(tool)
+        if chosen is None:
+            import fnmatch
+
+            chosen = [g for g in self.guards
+                      if not getattr(g, "tools", None) or any(fnmatch.fnmatchcase(tool, p) for p in g.tools)]
+            index[tool] = chosen
+        command = args.get("command") if tool == "bash" else None
+        if not isinstance(command, str) or not any(getattr(g, "programs", None) for g in chosen):
+            return chosen
+        from zot.ext.shell import parse_command_line
+
+        line = parse_command_line(command)
+        if line.error:
+            return chosen
+        running = set(line.programs())
+        return [g for g in chosen if not getattr(g, "programs", None) or g.programs & running]
+
     def sort(self) -> None:
-        """Higher priority first; the sort is stable, so load order breaks ties."""
-        for items in (self.rewriters, self.guards, self.result_transforms, self.input_transforms,
-                      self.system_fragments, self.text_transforms):
-            items.sort(key=lambda h: -getattr(h, "priority", 0))
+        """Higher priority first, then load order (scope, then extension name); the sort is
+        stable, so the order rules are written in breaks the remaining ties."""
+        for name in self.SORTED:
+            getattr(self, name).sort(key=hook_order)
+
+    def add(self, name: str, *handlers: Any) -> None:
+        """Add handlers to one list while the agent runs: a new sorted list replaces the old one,
+        so a loop iterating the old list (a tool call in progress) is not disturbed."""
+        items = [*getattr(self, name), *handlers]
+        setattr(self, name, sorted(items, key=hook_order) if name in self.SORTED else items)
+
+    def remove(self, name: str, drop: Callable[[Any], bool]) -> None:
+        setattr(self, name, [h for h in getattr(self, name) if not drop(h)])
+
+
+def hook_order(handler: Any) -> tuple[int, int]:
+    """(higher priority first, then load order). Manifest rules know their extension's order
+    (`ext.order`), script adapters their own (`order`); a handler with neither goes last."""
+    order = getattr(handler, "order", None)
+    if not isinstance(order, int):
+        order = getattr(getattr(handler, "ext", None), "order", None)
+    return (-int(getattr(handler, "priority", 0) or 0), order if isinstance(order, int) else 1 << 30)

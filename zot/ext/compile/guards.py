@@ -92,6 +92,7 @@ class Rule:
 class GuardRule(Rule):
     action: str = "deny"
     reason: str = ""
+    programs: frozenset[str] | None = None    # a top-level shell matcher's programs: an index key
 
     async def judge(self, call: CallInfo) -> list[Verdict]:
         return self.judge_now(call)
@@ -192,7 +193,20 @@ def compile_guard(name: str, node: dict, ext: ExtCtx) -> Rule:
                   source=Source(ext.name, name, ctx.location))
     if action == "rewrite":
         return RewriteRule(**common, edits=list(node.get("rewrite") or []))
-    return GuardRule(**common, action=action, reason=node.get("reason", ""))
+    return GuardRule(**common, action=action, reason=node.get("reason", ""), programs=_programs(node.get("when")))
+
+
+def _programs(when) -> frozenset[str] | None:
+    """The programs a guard's top-level `shell` test names, when they are plain names: a line that
+    parses and runs none of them cannot match, so the guard need not run (see Hooks.guards_for)."""
+    if not isinstance(when, dict) or "shell" not in when or when.get("arg", "command") != "command":
+        return None
+    spec = when["shell"]
+    program = spec.get("program")
+    names = [program] if isinstance(program, str) else program
+    if not names or any(set("*?[") & set(str(n)) for n in names):
+        return None
+    return frozenset(str(n) for n in names)
 
 
 def compile_guards(section: dict, ext: ExtCtx) -> list[Rule]:
