@@ -108,10 +108,9 @@ def _check_examples(m: Manifest, gname: str, guard: dict, tools: dict) -> Iterat
                                  "a text example needs a guard on one tool",
                                  "write the example as {tool: NAME, args: {...}}")
             elif isinstance(call, str) and "arg" not in when and "shell" not in when:
-                props = mapping(mapping(tools.get(tool)).get("properties"))
-                required = [k for k in seq(mapping(tools.get(tool)).get("required")) if
-                            mapping(props.get(k)).get("type") == "string"]
-                if len(required) != 1:
+                from zot.ext.compile.context import primary_arg
+
+                if primary_arg(mapping(tools.get(tool))) is None:
                     yield m.doc.diag(("guards", gname, "examples", verdict, i), "bad-example",
                                      f"cannot tell which argument of `{tool}` this text example is",
                                      "give `when:` an `arg:`, or write {args: {NAME: value}}")

@@ -50,11 +50,17 @@ class ExtCtx:
         return f"{self.doc.display}:{line}"
 
     def primary_arg(self, tool: str) -> str | None:
-        """The argument a bare text example or a matcher without `arg` means (bash: command)."""
-        schema = self.tool_params.get(tool) or {}
-        props = schema.get("properties") or {}
-        required = [k for k in schema.get("required") or [] if (props.get(k) or {}).get("type") == "string"]
-        return required[0] if len(required) == 1 else None
+        """The argument a bare text example or a matcher without `arg` means: the tool's one
+        required string argument (bash: `command`), else `path` when it requires one (write)."""
+        return primary_arg(self.tool_params.get(tool) or {})
+
+
+def primary_arg(schema: dict) -> str | None:
+    props = schema.get("properties") or {}
+    required = [k for k in schema.get("required") or [] if (props.get(k) or {}).get("type") == "string"]
+    if len(required) == 1:
+        return required[0]
+    return "path" if "path" in required else None
 
 
 def template_facts(cwd: Path, project: Path, model: str, params: dict, session: dict | None = None) -> dict[str, Any]:

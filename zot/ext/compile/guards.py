@@ -157,15 +157,8 @@ class RewriteRule(Rule):
 
 
 def default_arg(ext: ExtCtx, tool: str) -> str | None:
-    """What a matcher without `arg` (or a text example) reads: the tool's one required string
-    argument (bash: `command`), else `path` when the tool requires one (write, edit)."""
-    arg = ext.primary_arg(tool)
-    if arg is None:
-        schema = ext.tool_params.get(tool) or {}
-        path = (schema.get("properties") or {}).get("path") or {}
-        if "path" in (schema.get("required") or []) and path.get("type") == "string":
-            arg = "path"
-    return arg
+    """What a matcher without `arg` (or a text example) reads (see ExtCtx.primary_arg)."""
+    return ext.primary_arg(tool)
 
 
 def default_source(ext: ExtCtx):
