@@ -76,8 +76,9 @@ async def rewrite(call: CallInfo, ctx: PathContext) -> list[dict[str, Any]]:
             continue
         if out.args != call.args:
             changes.append({"before": copy.deepcopy(call.args), "after": copy.deepcopy(out.args),
-                            **out.source.to_json()})
-            call.args = out.args
+                            "shadow": out.shadow, **out.source.to_json()})
+            if not out.shadow:
+                call.args = out.args
     return changes
 
 

@@ -102,8 +102,9 @@ def explain(args: argparse.Namespace) -> int:
     for rule in engine.hooks.rewriters:
         out = rule.rewrite_now(call)
         if out is not None:
-            rewrites.append({"before": call.args, "after": out.args, "error": out.error, **out.source.to_json()})
-            if out.error is None:
+            rewrites.append({"before": call.args, "after": out.args, "error": out.error, "shadow": out.shadow,
+                             **out.source.to_json()})
+            if out.error is None and not out.shadow:
                 call.args = out.args
     verdicts = [v for g in engine.hooks.guards for v in g.judge_now(call)]
     rank = {"allow": 0, "warn": 0, "confirm": 1, "deny": 2}
@@ -116,8 +117,8 @@ def explain(args: argparse.Namespace) -> int:
         return 0
     print(f"tool: {args.tool}\nargs: {json.dumps(call.original_args)}")
     for r in rewrites:
-        print(f"  rewrite  {r['extension']}:{r['rule']} ({r['location']}): {json.dumps(r['after'])}"
-              + (f" [failed: {r['error']}]" if r["error"] else ""))
+        print(f"  rewrite{' (shadow)' if r['shadow'] else ''}  {r['extension']}:{r['rule']} ({r['location']}): "
+              f"{json.dumps(r['after'])}" + (f" [failed: {r['error']}]" if r["error"] else ""))
     for v in verdicts:
         tag = v.decision + (" (shadow)" if v.shadow else "")
         print(f"  {tag:<8} {v.source.label()}: {v.reason}")

@@ -64,6 +64,7 @@ class Rewrite:
     source: Source
     error: str | None = None
     deny: bool = False          # the rewriter failed and its on_error is deny: block the call
+    shadow: bool = False        # `mode: shadow`: recorded as what it would do, not applied
 
 
 class Rewriter(Protocol):

@@ -93,7 +93,7 @@ def decide(rules: list[Rule], call: CallInfo) -> tuple[str, dict, list]:
     """Rewrites chain, then every guard judges; the strictest wins. Returns (decision, args, verdicts)."""
     for rule in sorted((r for r in rules if isinstance(r, RewriteRule)), key=lambda r: -r.priority):
         out = rule.rewrite_now(call)
-        if out is not None and out.error is None:
+        if out is not None and out.error is None and not out.shadow:
             call.args = out.args
         elif out is not None and out.deny:
             return "deny", call.args, []

@@ -151,9 +151,7 @@ class RewriteRule(Rule):
         except Exception as exc:
             return Rewrite(call.args, self.source, error=f"rewrite `{self.name}` failed: {exc}",
                            deny=self.on_error == "deny")
-        if self.shadow:
-            return None
-        return Rewrite(args, self.source)
+        return Rewrite(args, self.source, shadow=self.shadow)
 
 
 def default_arg(ext: ExtCtx, tool: str) -> str | None:
