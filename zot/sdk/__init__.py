@@ -1,0 +1,57 @@
+"""Write a zot script extension in Python: decorate handlers, call `run()`.
+
+    #!/usr/bin/env python3
+    from zot.sdk import Extension, ToolError
+
+    ext = Extension("calc", version="1.0.0")
+
+    @ext.command("hello", description="say hello")
+    def hello(args: str, ctx):
+        return f"hello {args or 'world'}"          # shown to the user
+
+    @ext.tool("add", description="add two numbers",
+              schema={"type": "object", "properties": {"a": {"type": "number"},
+                                                       "b": {"type": "number"}}})
+    def add(args: dict, ctx):
+        return str(args["a"] + args["b"])          # what the model receives
+
+    ext.run()
+
+The script speaks protocol v1 (docs/protocol.md) on stdin/stdout, so it also runs under the Go
+zot; what zot adds (UI questions, the kv store, guards, widgets) is used only when zot offers it
+in `hello_ack`, and degrades otherwise (`ctx.confirm` is False, `ctx.kv` is a local JSON file).
+
+Decorators: `@ext.command(name, description)`, `@ext.tool(name, description, schema)`,
+`@ext.on(*events)` (observe), `@ext.intercept(*events, on_error="allow")`,
+`@ext.panel_key(panel_id)`, `@ext.panel_closed(panel_id)`, `@ext.setup`, `@ext.on_ready`,
+`@ext.on_shutdown`; `ext.guard(name, guard)` and `ext.widget(name, text, placement)`.
+
+Returns: a command returns a str (displayed), `ext.prompt/insert/display/error(text)`,
+`ctx.open_panel(...)` or None; a tool returns a str, `ext.image(bytes, mime)`, a list of those
+or any JSON value, and raises `ToolError(message)` to fail; an intercept returns None (allow),
+`ext.block(reason)`, `ext.modify(args)` or `ext.replace_text(text)`.
+
+`ctx` (any thread): `ctx.host` (the hello_ack: zot_version, model, cwd, capabilities, ...),
+`ctx.notify(message, level)`, `ctx.open_panel/render_panel/close_panel`, `ctx.confirm(title,
+message) -> bool`, `ctx.select(title, options) -> str | None`, `ctx.input(title, placeholder)
+-> str | None`, `ctx.kv.get/set/delete/list`, `ctx.widget_update(name, text)`, `ctx.data_dir`,
+`ctx.log(message)`.
+
+This package uses the standard library only and imports in a few milliseconds: it must not import
+litellm, prompt_toolkit, jinja2 or jsonschema (tests/sdk/test_import.py checks).
+"""
+from __future__ import annotations
+
+from .context import Context, FileKV, Host, HostKV, KVError
+from .extension import Extension
+from .results import (
+    Action, Decision, Image, Panel, ToolError, allow, block, display, error, image, insert, modify,
+    noop, prompt, replace_text, text,
+)
+from .wire import MAX_FRAME
+
+__all__ = [
+    "Action", "Context", "Decision", "Extension", "FileKV", "Host", "HostKV", "Image", "KVError",
+    "MAX_FRAME", "Panel", "ToolError", "allow", "block", "display", "error", "image", "insert",
+    "modify", "noop", "prompt", "replace_text", "text",
+]
