@@ -488,7 +488,7 @@ settings: {model: anthropic/claude-sonnet-4-5}
 
 RECIPE_INVALID = {
     "two sources": ("extensions: [{name: safety, path: ./x}]", ["extensions", 0], "oneOf"),
-    "git without rev": ("extensions: [{git: https://example.com/x.git}]", ["extensions", 0], "required"),
+    "git without rev": ("extensions: [{git: 'https://example.com/x.git'}]", ["extensions", 0], "required"),
     "rev without git": ("extensions: [{name: safety, rev: v1}]", ["extensions", 0, "rev"], "not"),
     "subdir without git": ("extensions: [{path: ./x, subdir: y}]", ["extensions", 0, "subdir"], "not"),
     "no extensions": ("extensions: []", ["extensions"], "minItems"),

@@ -134,3 +134,16 @@ def test_a_valid_manifest_next_to_the_corpus_is_clean(tmp_path, monkeypatch):
 
     assert report.diagnostics == []
 
+
+
+def test_an_unknown_filter_is_a_template_error_not_a_crash(tmp_path):
+    from zot.ext.validate import validate_paths
+
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "extension.yaml").write_text(
+        "schema: zot/extension/v1\nname: x\nversion: 1.0.0\ndescription: x\n"
+        "hooks:\n  - on: input\n    log: {line: '{{ event.text | t }}'}\n")
+    diags = validate_paths([folder / "extension.yaml"]).diagnostics
+    assert [(d.line, d.code) for d in diags] == [(7, "bad-template")]
+    assert "No filter named 't'" in diags[0].message

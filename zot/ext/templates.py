@@ -239,7 +239,11 @@ def analyse(source: str) -> TemplateInfo:
         info.error = (node.lineno or 1, f"`{name}`: names starting with `_` are not available in "
                       "templates (they lead to Python internals); use the variables the manifest provides")
         return info
-    info.roots = set(meta.find_undeclared_variables(ast))
+    try:  # the variable tracker compiles the template: unknown filters and tests surface here
+        info.roots = set(meta.find_undeclared_variables(ast))
+    except TemplateSyntaxError as exc:
+        info.error = (exc.lineno or 1, exc.message or "template error")
+        return info
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         base = node.node
         if isinstance(base, nodes.Name) and base.ctx == "load":

@@ -18,9 +18,10 @@ from zot.yamlio import Document, load_document
 @dataclass
 class Checked:
     doc: Document
-    kind: str                      # extension | recipe
+    kind: str                      # extension | recipe | go-extension (extension.json)
     data: dict | None = None       # plain data when the file parsed
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    enabled: bool = True           # extension.json's `enabled`: the default, settings may change it
 
     @property
     def ok(self) -> bool:
@@ -48,12 +49,30 @@ class Report:
 
 
 def kind_of(path: Path) -> str:
+    if path.name == "extension.json":
+        return "go-extension"
     return "recipe" if path.name.startswith("recipe") else "extension"
+
+
+def check_go_extension(path: Path) -> Checked:
+    """A Go-zot `extension.json`: JSON syntax, then `name` and `exec` (zot.ext.gojson)."""
+    from zot.ext import gojson
+
+    doc, raw = gojson.parse(path)
+    checked = Checked(doc, "go-extension", diagnostics=list(doc.diagnostics))
+    if raw is None:
+        return checked
+    checked.diagnostics.extend(gojson.check(doc, raw))
+    checked.data = gojson.as_manifest(raw)
+    checked.enabled = raw.get("enabled") is not False
+    return checked
 
 
 def check_file(path: Path) -> Checked:
     """Parse and check one file on its own (no cross-file checks)."""
     kind = kind_of(path)
+    if kind == "go-extension":
+        return check_go_extension(path)
     doc = load_document(path)
     checked = Checked(doc, kind, diagnostics=list(doc.diagnostics))
     plain = doc.plain
@@ -69,6 +88,10 @@ def check_file(path: Path) -> Checked:
     except RecursionError:
         checked.diagnostics.append(doc.diag((), "too-deep", "the file nests too deeply to check",
                                             "flatten the structure"))
+    except Exception as exc:  # a bug in a check must not hide the file's other diagnostics or crash zot
+        checked.diagnostics.append(doc.diag((), "check-failed", f"zot could not finish checking this file: "
+                                            f"{type(exc).__name__}: {exc}",
+                                            "this is a bug in zot; please report it with this file"))
     return checked
 
 
