@@ -177,6 +177,96 @@ SEEN = [
     ("sudo bash -c 'rm -rf /'", "rm", RF, ("/",), ("sudo", "bash -c")),
     ("busybox sh -c 'rm -rf /'", "rm", RF, ("/",), ("busybox", "sh -c")),
     ("sudo xargs rm < list", "rm", set(), (), ("sudo", "xargs")),
+    # the keywords `time` and `coproc` before a compound command, and `!` before one
+    ("time { rm -rf /; }", "rm", RF, ("/",), ("time",)),
+    ("time -p { rm -rf /; }", "rm", RF, ("/",), ("time",)),
+    ("time -p { rm -rf /; }", "time", {"p"}, (), ()),
+    ("time { rm -rf /; } | cat", "rm", RF, ("/",), ("pipeline", "time")),
+    ("a && time { rm -rf /; } > log", "rm", RF, ("/",), ("time",)),
+    ("time (rm -rf /)", "rm", RF, ("/",), ("time", "subshell")),
+    ("time for d in a; do rm -rf $d; done", "rm", RF, ("$d",), ("time",)),
+    ("time if true; then rm -rf /; fi", "rm", RF, ("/",), ("time",)),
+    ("time ! rm -rf /", "rm", RF, ("/",), ("time",)),
+    ("time \\\n{ rm -rf /; }", "rm", RF, ("/",), ("time",)),
+    ("{ time { rm -rf /; }; }", "rm", RF, ("/",), ("time",)),
+    ("time { time { rm -rf /; }; }", "rm", RF, ("/",), ("time", "time")),
+    ("echo $(time { rm -rf /; })", "rm", RF, ("/",), ("$()", "time")),
+    ("bash -c 'time { rm -rf /; }'", "rm", RF, ("/",), ("bash -c", "time")),
+    ("coproc { rm -rf /; }", "rm", RF, ("/",), ("coproc",)),
+    ("coproc NAME { rm -rf /; }", "rm", RF, ("/",), ("coproc",)),
+    ("coproc NAME { rm -rf /; }", "coproc", set(), ("NAME",), ()),
+    ("coproc NAME (rm -rf /)", "rm", RF, ("/",), ("coproc", "subshell")),
+    ("coproc (rm -rf /)", "rm", RF, ("/",), ("coproc", "subshell")),
+    ("coproc while true; do rm -rf /; done", "rm", RF, ("/",), ("coproc",)),
+    ("! { rm -rf /; }", "rm", RF, ("/",), ()),
+    ("! if true; then rm -rf /; fi", "rm", RF, ("/",), ()),
+    ("a || ! ! { rm -rf /; }", "rm", RF, ("/",), ()),
+    ("! ! rm -rf /", "rm", RF, ("/",), ()),
+    ("time { coproc N { time -p { rm -rf /; }; }; }", "rm", RF, ("/",),
+     ("time", "coproc", "time")),
+    # tracers, sandboxes and other wrappers
+    ("strace rm -rf /", "rm", RF, ("/",), ("strace",)),
+    ("strace -f -o trace.log -e trace=file -s 200 rm -rf /", "rm", RF, ("/",), ("strace",)),
+    ("strace -f -o trace.log rm -rf /", "strace", {"f", "o"}, ("rm", "-rf", "/"), ()),
+    ("strace -o '|rm -rf /' ls", "rm", RF, ("/",), ("strace -o",)),
+    ("sudo strace -f -- rm -rf /", "rm", RF, ("/",), ("sudo", "strace")),
+    ("ltrace -o out -n 2 -e malloc rm -rf /", "rm", RF, ("/",), ("ltrace",)),
+    ("valgrind --tool=memcheck --leak-check=full -q rm -rf /", "rm", RF, ("/",),
+     ("valgrind",)),
+    ("catchsegv rm -rf /", "rm", RF, ("/",), ("catchsegv",)),
+    ("unbuffer -p rm -rf /", "rm", RF, ("/",), ("unbuffer",)),
+    ("unbuffer -ignore HUP rm -rf /", "rm", RF, ("/",), ("unbuffer",)),
+    ("faketime '2020-01-01 10:00:00' rm -rf /", "rm", RF, ("/",), ("faketime",)),
+    ("faketime -f -1d rm -rf /", "rm", RF, ("/",), ("faketime",)),
+    ("firejail --noprofile --private=/tmp/x rm -rf /", "rm", RF, ("/",), ("firejail",)),
+    ("firejail -c 'rm -rf /'", "rm", RF, ("/",), ("firejail -c",)),
+    ("proot -r /rootfs -b /dev -w / rm -rf /", "rm", RF, ("/",), ("proot",)),
+    ("proot -0 -R /rootfs rm -rf /", "rm", RF, ("/",), ("proot",)),
+    ("fakeroot -l lib.so -- rm -rf /", "rm", RF, ("/",), ("fakeroot",)),
+    ("proxychains4 -q -f p.conf rm -rf /", "rm", RF, ("/",), ("proxychains4",)),
+    ("torsocks -P 9050 rm -rf /", "rm", RF, ("/",), ("torsocks",)),
+    ("unshare -r -w /x rm -rf /", "rm", RF, ("/",), ("unshare",)),
+    ("nsenter -t 1 -m -u rm -rf /", "rm", RF, ("/",), ("nsenter",)),
+    ("taskset -c 0-3 rm -rf /", "rm", RF, ("/",), ("taskset",)),
+    ("taskset 0x3 rm -rf /", "rm", RF, ("/",), ("taskset",)),
+    ("chrt -r 10 rm -rf /", "rm", RF, ("/",), ("chrt",)),
+    ("chrt --idle 0 rm -rf /", "rm", RF, ("/",), ("chrt",)),
+    ("systemd-run --user --unit job -p MemoryMax=1G rm -rf /", "rm", RF, ("/",),
+     ("systemd-run",)),
+    ("xvfb-run -a -s '-screen 0 1024x768x24' rm -rf /", "rm", RF, ("/",), ("xvfb-run",)),
+    ("gosu app rm -rf /", "rm", RF, ("/",), ("gosu",)),
+    # script runs its -c string with a shell; BSD/macOS script FILE CMD runs CMD
+    ("script -qc 'rm -rf /' /dev/null", "rm", RF, ("/",), ("script -c",)),
+    ("script -q -c 'rm -rf /' log", "rm", RF, ("/",), ("script -c",)),
+    ("script --command 'rm -rf /'", "rm", RF, ("/",), ("script -c",)),
+    ("script --command='rm -rf /' -q log", "rm", RF, ("/",), ("script -c",)),
+    ("script -q /dev/null rm -rf /", "rm", RF, ("/",), ("script",)),
+    ("script -q log <<EOF\nrm -rf /\nEOF", "rm", RF, ("/",), ("script stdin",)),
+    # GNU parallel and sem join the command's words and run them with a shell
+    ("parallel rm -rf ::: /", "rm", RF, (), ("parallel",)),
+    ("parallel -j4 --joblog j.log rm -rf :::: dirs.txt", "rm", RF, (), ("parallel",)),
+    ("ls | parallel rm -rf", "rm", RF, (), ("pipeline", "parallel")),
+    ("parallel 'rm -rf {}' ::: a b", "rm", RF, ("{}",), ("parallel",)),
+    ("parallel -q rm -rf ::: /", "rm", RF, (), ("parallel",)),
+    ("parallel ::: 'rm -rf /' ls", "rm", RF, ("/",), ("parallel",)),
+    ("echo 'rm -rf /' | parallel", "rm", RF, ("/",), ("pipeline", "parallel stdin")),
+    ("sem -j2 rm -rf /", "rm", RF, ("/",), ("sem",)),
+    # a program named by an expansion may be a shell: its -c string is read as shell code
+    ("\"$SHELL\" -c 'rm -rf /'", "rm", RF, ("/",), ("$SHELL -c",)),
+    ("$SHELL -c 'rm -rf /'", "rm", RF, ("/",), ("$SHELL -c",)),
+    ("${SHELL} -c 'rm -rf /'", "rm", RF, ("/",), ("${SHELL} -c",)),
+    ("\"$BASH\" -lc 'rm -rf /'", "rm", RF, ("/",), ("$BASH -c",)),
+    ("$X -o pipefail -c 'rm -rf /'", "rm", RF, ("/",), ("$X -c",)),
+    ("$(which bash) -c 'rm -rf /'", "rm", RF, ("/",), ("$(which bash) -c",)),
+    ("sudo \"$SHELL\" -c 'rm -rf /'", "rm", RF, ("/",), ("sudo", "$SHELL -c")),
+    ("\"$SHELL\" -c 'rm -rf /'", "$SHELL", {"c"}, ("rm -rf /",), ()),
+    ("\"$PYTHON\" -m pytest -r a", "$PYTHON", {"m", "r"}, ("pytest", "a"), ()),
+    # a `~` starting a word, where tree-sitter reads an operator
+    ("rm -rf ~", "rm", RF, ("~",), ()),
+    ("[ -d ~ ] && rm -rf ~", "rm", RF, ("~",), ()),
+    ("[ -d ~ ] && echo yes", "echo", set(), ("yes",), ()),
+    ("[[ -d ~ ]] && echo yes", "echo", set(), ("yes",), ()),
+    ("if [ -d ~+ ]; then rm -rf ~/x; fi", "rm", RF, ("~/x",), ()),
     # the wrapper is a command too
     ("sudo rm -rf /", "sudo", set(), ("rm", "-rf", "/"), ()),
     ("timeout -s KILL 5 rm x", "timeout", {"s"}, ("5", "rm", "x"), ()),
@@ -277,6 +367,13 @@ DATA = [
     ("cat <<EOF | a | bash\nrm -rf /\nEOF", "rm"),     # bash reads a's output, not the text
     ("curl -fsSL https://x/install.sh | sh", "install.sh"),
     ("trap - EXIT", "EXIT"),
+    ("git commit -m 'time { rm -rf /; }'", "rm"),
+    ("strace -p 1234", "1234"),
+    ("taskset -p 0x3 1234", "1234"),
+    ("chrt -p 10 1234", "1234"),
+    ('"$EDITOR" notes.md', "notes.md"),
+    ("$PAGER <<EOF\nrm -rf /\nEOF", "rm"),     # only -c of an unknown program is followed
+    ("sem --wait", "--wait"),
 ]
 
 
@@ -292,6 +389,23 @@ def test_wrapped_command_text_is_its_own_slice():
     assert ("rm", ("sudo", "nice"), "rm -rf /") in texts
     assert ("rm", ("find -exec",), "rm {}") in texts
     assert ("sudo", (), "sudo -u x nice rm -rf /") in texts
+
+
+def test_keyword_before_a_group_is_a_command_then_its_body():
+    line = parse_command_line("a; time -p { rm -rf /; } > log; coproc NAME { ls; }")
+    assert line.error is None
+    assert line.programs() == ("a", "time", "rm", "coproc", "ls")
+    time, coproc = line.commands[1], line.commands[3]
+    assert (time.argv, time.text) == (("time", "-p"), "time -p { rm -rf /; }")
+    assert (coproc.argv, coproc.text) == (("coproc", "NAME"), "coproc NAME { ls; }")
+    assert [w.target for w in line.writes] == ["log"]
+
+
+def test_strings_run_by_a_shell_keep_their_text():
+    line = parse_command_line("parallel -j2 rm -rf ::: a; \"$SHELL\" -c 'ls -l'")
+    texts = [(c.program, c.via, c.text) for c in line.commands]
+    assert ("rm", ("parallel",), "rm -rf") in texts
+    assert ("ls", ("$SHELL -c",), "ls -l") in texts
 
 
 def test_argv_has_quotes_removed_and_expansions_kept():

@@ -6,6 +6,7 @@ import shlex
 import pytest
 
 from zot.ext.shell import MAX_NESTING, parse_command_line
+from zot.ext.shell.grammar import MAX_KEYWORD_PASSES
 
 
 def _bash_c(depth: int, inner: str = "rm -rf /") -> str:
@@ -38,6 +39,12 @@ ERRORS = [
     "echo " + "$(" * 300 + "ls" + ")" * 300,
     "echo " + "a" * (64 * 1024 + 1),
     "ls\0; rm -rf /",
+    "\"$SHELL\" -c 'echo $('",          # a program named by an expansion may be a shell
+    "script -c 'echo $(' log",
+    "parallel 'echo (' ::: a",          # parallel hands the words to a shell
+    "time { if a; then " * (MAX_KEYWORD_PASSES + 1) + "ls" + "; fi; }" * (MAX_KEYWORD_PASSES + 1),
+    "time { " * 9000 + "ls",           # unclosed, and a 63 KiB line: bounded work
+    "[ -d ~ ] && echo $(",             # the `~` fix does not hide a real error
 ]
 
 
@@ -72,7 +79,12 @@ def test_one_level_too_deep_is_an_error():
 
 
 OK = ["", "   ", "# just a comment", "echo 'abc'", "ls\n\n", "a; b;", "echo $'\\x41'",
-      "x=1", "[[ -f x ]] && echo y", "cat <<-EOF\n\tbody\n\tEOF"]
+      "x=1", "[[ -f x ]] && echo y", "cat <<-EOF\n\tbody\n\tEOF",
+      "[ -d ~ ] && echo yes", "[[ -d ~ ]] && echo yes", "[ -d ~+ ] || [ ~ = \"$HOME\" ]",
+      "[[ ~ == ~ && -w ~ ]]", "echo $(( ~ 1 ))", "time { ls; }", "time -p (ls) | cat",
+      "coproc NAME (ls)", "coproc NAME { ls; }", "! { ls; }", "! ! if a; then b; fi",
+      "time { " * 30 + "ls" + "; }" * 30,     # a chain of groups is followed in one parse
+      "time { if a; then " * MAX_KEYWORD_PASSES + "ls" + "; fi; }" * MAX_KEYWORD_PASSES]
 
 
 @pytest.mark.parametrize("src", OK)

@@ -37,6 +37,19 @@ NORMALISE = [
     ("wget", ["--output-document=-", "u"], {"O"}, ("u",)),
     ("sudo", ["-u", "bob", "-i"], {"u", "i"}, ()),
     ("xargs", ["-d", "\\n", "-P4", "rm", "-f"], {"d", "P"}, ("rm", "-f")),
+    ("strace", ["-f", "-o", "log", "-e", "trace=file", "ls", "-l"], {"f", "o", "e"},
+     ("ls", "-l")),
+    ("strace", ["--output", "log", "--attach=12", "ls"], {"o", "p"}, ("ls",)),
+    ("ltrace", ["-n", "2", "-l", "libc.so", "ls"], {"n", "l"}, ("ls",)),
+    ("faketime", ["-1d", "date", "-u"], set(), ("-1d", "date", "-u")),
+    ("faketime", ["-p", "42", "@2020-01-01", "date"], {"p"}, ("@2020-01-01", "date")),
+    ("proot", ["-r", "/r", "-b", "/dev", "-0", "sh"], {"r", "b", "0"}, ("sh",)),
+    ("nsenter", ["-t", "1", "-m/proc/1/ns/mnt", "-u", "sh"], {"t", "m", "u"}, ("sh",)),
+    ("script", ["-qc", "make", "log"], {"q", "c"}, ("log",)),
+    ("script", ["log", "--command", "make"], {"c"}, ("log",)),
+    ("parallel", ["-j", "4", "--joblog", "j", "gzip", ":::", "a"], {"j", "joblog"},
+     ("gzip", ":::", "a")),
+    ("sem", ["--id", "x", "-j2", "make"], {"id", "j"}, ("make",)),
 ]
 
 

@@ -63,7 +63,7 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None):
         # xargs and find -exec {} supply words nobody can see: for a deny or confirm guard they
         # could be anything. After a `cd` nobody can follow only relative paths are unknown (the
         # path test says so); literal words are still what they are.
-        unknown_words = "xargs" in cmd.via or "{}" in cmd.positionals
+        unknown_words = "xargs" in cmd.via or "parallel" in cmd.via or "{}" in cmd.positionals
         if unknown_words and fail_closed:
             return True
         words = list(cmd.positionals[1:] if cmd.subcommand and subcommands else cmd.positionals)

@@ -14,7 +14,7 @@ from typing import Callable
 from tree_sitter import Node
 
 from .flags import normalise
-from .grammar import first_error, parse_tree
+from .grammar import Keyword, first_error, parse_tree
 from .model import Redirect, ShellLine, SimpleCommand
 from .stdin import backquoted, herestring, is_bare_cat, literal_stdout, unescape_backquoted
 from .words import decode, program_name, text_of
@@ -32,6 +32,8 @@ _LEAVES = frozenset({
     "special_variable_name", "regex", "extglob_pattern", "heredoc_content",
 })
 _WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|"})
+# nodes that can start where the compound command after `time`/`coproc` starts, around it
+_CONTAINERS = frozenset({"program", "list", "pipeline", "redirected_statement"})
 
 
 @dataclass(slots=True)
@@ -64,6 +66,7 @@ class _Walker:
         self.src = src
         self.out = out
         self.depth = depth
+        self.keywords: dict[int, Keyword] = {}
         self.handlers: dict[str, Callable[[Node, tuple[str, ...], int, str | None], None]] = {
             "command": self._command,
             "declaration_command": self._declaration,
@@ -80,8 +83,12 @@ class _Walker:
         }
 
     def run(self, via: tuple[str, ...], level: int = 0) -> None:
-        root = parse_tree(self.src).root_node
-        if root.has_error:
+        parsed = parse_tree(self.src)
+        root = parsed.tree.root_node
+        self.keywords = parsed.keywords
+        if parsed.error is not None:
+            self.out.fail(parsed.error)
+        elif root.has_error:
             self.out.fail(first_error(root, self.src))
         self.visit(root, via, level, None)
 
@@ -91,6 +98,9 @@ class _Walker:
         """Visit ``node``; ``stdin`` is the literal text on its standard input, if known."""
         if level > MAX_TREE_DEPTH:
             self.out.fail(f"the command nests deeper than {MAX_TREE_DEPTH} levels")
+            return
+        if self.keywords and node.start_byte in self.keywords and node.type not in _CONTAINERS:
+            self._keyword(node, via, level, stdin)
             return
         handler = self.handlers.get(node.type)
         if handler is not None:
@@ -219,6 +229,22 @@ class _Walker:
                 feed = last_stdin
             self.visit(child, via, level + 1, feed)
             feed = literal_stdout(child, self.src)
+
+    def _keyword(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None) -> None:
+        """``time { ...; }``, ``coproc NAME { ...; }``: the keyword is a command of its own
+        (``time -p`` has flag ``p``, ``coproc NAME`` positional ``NAME``), and the compound
+        command after it is reached via the keyword, as a wrapped command is via a wrapper."""
+        if level > MAX_TREE_DEPTH:
+            self.out.fail(f"the command nests deeper than {MAX_TREE_DEPTH} levels")
+            return
+        keyword = self.keywords.pop(node.start_byte)
+        argv = tuple(self.src[s:e].decode("utf-8", "replace") for s, e in keyword.words)
+        opts = normalise(argv[0], argv[1:])
+        text = self.src[keyword.words[0][0]:node.end_byte].decode("utf-8", "replace")
+        self.out.commands.append(SimpleCommand(
+            argv[0], argv, opts.flags, opts.positionals, opts.subcommand, via, text,
+            opts.values))
+        self.visit(node, via + (argv[0],), level + 1, stdin)
 
     def _subshell(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None) -> None:
         self._children(node, via + ("subshell",), level, stdin)

@@ -113,6 +113,19 @@ FLAG_ALIASES: dict[str, dict[str, str]] = {
               "close": "o"},
     "su": {"command": "c", "login": "l", "shell": "s", "preserve-environment": "p",
            "group": "g", "supp-group": "G"},
+    "script": {"command": "c", "quiet": "q", "append": "a", "return": "e", "flush": "f",
+               "echo": "E", "log-in": "I", "log-out": "O", "log-io": "B", "log-timing": "T",
+               "logging-format": "m", "output-limit": "o", "timing": "t"},
+    "strace": {"output": "o", "attach": "p", "follow-forks": "f", "env": "E", "user": "u",
+               "summary-only": "c", "string-limit": "s"},
+    "ltrace": {"output": "o", "library": "l"},
+    "parallel": {"arg-file": "a", "colsep": "C", "delimiter": "d", "jobs": "j",
+                 "max-procs": "P", "max-lines": "L", "max-args": "n", "max-replace-args": "N",
+                 "max-chars": "s", "sshlogin": "S", "quote": "q", "keep-order": "k",
+                 "null": "0", "verbose": "v", "ungroup": "u", "interactive": "p",
+                 "replace": "i", "eof": "e", "no-run-if-empty": "r"},
+    "taskset": {"pid": "p", "all-tasks": "a", "cpu-list": "c"},
+    "chrt": {"pid": "p", "max": "m", "all-tasks": "a"},
     "fish": {"command": "c"},
     "git": {"paginate": "p", "no-pager": "P", "version": "v", "help": "h"},
     "git push": {"force": "f", "delete": "d", "quiet": "q", "verbose": "v",
@@ -150,6 +163,16 @@ FLAG_ALIASES: dict[str, dict[str, str]] = {
 }
 
 _SHELL = _spec("oO", "rcfile init-file", posix=True)
+_PARALLEL = _spec("aCdEIjJLnNPsSW", "arg-file arg-file-sep arg-sep basefile bf block "
+                  "block-size blocksize block-timeout bt colsep compress-program "
+                  "decompress-program ctag ctagstring delay delimiter env filter group-by "
+                  "halt halt-on-error header hostgroups id joblog jobs limit load match "
+                  "max-args max-chars max-procs max-replace-args memfree memsuspend nice "
+                  "process-slot-var profile recend recstart res results retries return rpl "
+                  "semaphorename semaphoretimeout st ssh sshdelay sshlogin "
+                  "sshloginfile slf tagstring template tmpl termseq timeout tmpdir "
+                  "transferfile tf trim wd workdir sqlmaster sqlworker sqlandworker",
+                  optional="eil", posix=True)
 _GIT_GLOBAL = "git-dir work-tree namespace config-env super-prefix attr-source"
 
 OPTION_SPECS: dict[str, OptionSpec] = {
@@ -218,6 +241,45 @@ OPTION_SPECS: dict[str, OptionSpec] = {
                      "session-command"),
     "xargs": _spec("adEILnPs", "arg-file delimiter max-args max-procs max-chars "
                    "process-slot-var", optional="eil", posix=True),
+    "parallel": _PARALLEL, "sem": _PARALLEL,
+    "script": _spec("cEIOBTmo", "command echo log-in log-out log-io log-timing logging-format "
+                    "output-limit", optional="t"),
+    # tracers, sandboxes and other wrappers (getopt strings as their sources read them)
+    "strace": _spec("abeEIoOpPsSuUX", "columns detach-on env interruptible "
+                    "stack-trace-frame-limit syscall-limit output summary-syscall-overhead "
+                    "attach trace-path string-limit summary-sort-by user summary-columns "
+                    "const-print-style argv0 color trace trace-fds abbrev verbose raw signals "
+                    "status read write fault inject kvm decode-pids", posix=True),
+    "ltrace": _spec("waADeFlnopsux", "align config debug indent library output where",
+                    posix=True),
+    "valgrind": _spec(posix=True),          # --name=VALUE only
+    "catchsegv": _spec(posix=True),
+    "unbuffer": _spec(posix=True),
+    "faketime": _spec("p", "date-prog", posix=True, modes=r"^-\d"),   # faketime -1d CMD
+    "firejail": _spec(posix=True),          # --name or --name=VALUE, one word each
+    "proot": _spec("rbmqwvkiRS", "rootfs bind mount qemu pwd cwd verbose kernel-release "
+                   "change-id", posix=True),
+    "fakeroot": _spec("lfisb", "lib faked fd-base", posix=True),
+    "proxychains": _spec("f", posix=True),
+    "proxychains4": _spec("f", posix=True),
+    "torsocks": _spec("upaP", "user pass address port", posix=True),
+    "unshare": _spec("RwSGl", "map-user map-users map-group map-groups owner propagation "
+                     "setgroups setuid setgid root wd monotonic boottime load-interp",
+                     posix=True),
+    "nsenter": _spec("tNSG", "target net-socket setuid setgid", optional="muinpCUTrwW",
+                     posix=True),
+    "taskset": _spec(posix=True),
+    "chrt": _spec("DPT", "sched-runtime sched-period sched-deadline", posix=True),
+    "systemd-run": _spec("HMCupE", "host machine capsule unit property description slice "
+                         "expand-environment service-type uid gid nice working-directory "
+                         "root-directory setenv background output json job-mode "
+                         "path-property socket-property timer-property on-active on-boot "
+                         "on-startup on-unit-active on-unit-inactive on-calendar",
+                         posix=True),
+    "xvfb-run": _spec("efnpsw", "error-file auth-file server-num xauth-protocol server-args "
+                      "wait", posix=True),
+    "gosu": _spec(posix=True),
+    "su-exec": _spec(posix=True),
     "bash": _SHELL, "sh": _SHELL, "zsh": _SHELL, "dash": _SHELL, "ksh": _SHELL,
     "mksh": _SHELL, "ash": _SHELL, "yash": _SHELL, "posh": _SHELL,
     "fish": _spec("CdpP", "init-command debug profile command", posix=True),
@@ -257,6 +319,7 @@ OPTION_SPECS: dict[str, OptionSpec] = {
                        "field-selector"),
 }
 OPTION_SPECS["docker create"] = OPTION_SPECS["docker run"]
+FLAG_ALIASES["sem"] = FLAG_ALIASES["parallel"]
 for _tool in ("podman",):
     for _key in [k for k in OPTION_SPECS if k.split(" ")[0] == "docker"]:
         OPTION_SPECS[_tool + _key[6:]] = OPTION_SPECS[_key]
