@@ -72,6 +72,9 @@ def _ext_parser() -> argparse.ArgumentParser:
     x.add_argument("--format", choices=("text", "json"), default="text")
     w = sub.add_parser("widgets", help="print the current text of each widget")
     w.add_argument("paths", nargs="*", help="extension folders (default: the extensions that load here)")
+    logs = sub.add_parser("logs", help="print a script extension's log (its stderr and what zot noticed)")
+    logs.add_argument("name", help="the extension name")
+    logs.add_argument("-f", "--follow", action="store_true", help="keep printing what is appended, until Ctrl-C")
     for action, text in (("enable", "turn an extension on"), ("disable", "turn an extension off")):
         e = sub.add_parser(action, help=text)
         e.add_argument("name")

@@ -119,7 +119,7 @@ class TurnEnd(_Event):
 class AgentEnd(_Event):
     type: ClassVar[str] = "agent_end"
     answer: str
-    stop_reason: str           # stop | max_steps | error | cancelled
+    stop_reason: str           # stop | handled | max_steps | blocked | error | cancelled
     usage: dict[str, Any]
     error: str | None = None
 

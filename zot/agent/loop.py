@@ -46,10 +46,19 @@ class AgentState:
     engine: Any = None                    # the compiled extensions
     notices: list[str] = field(default_factory=list)  # load problems to tell the user
     extra_files: list[Path] = field(default_factory=list)   # context files extensions add
+    manager: Any = None                   # zot.ext.manager.ExtensionManager: scripts, reload
 
     def record(self, record: dict[str, Any]) -> None:
         if self.session is not None:
             self.session.append(record)
+
+    async def reload(self) -> list[str]:
+        """Re-read every manifest and restart every script (`/reload-ext`); returns what the user
+        should hear (diagnostics of manifests that no longer validate: those keep their previous
+        version)."""
+        if self.manager is None:
+            return []
+        return await self.manager.reload(self)
 
 
 def tool_specs(tools: dict[str, Tool]) -> list[dict[str, Any]]:
@@ -171,6 +180,31 @@ async def _complete(state: AgentState, system: str, emit: Emit, cancel: asyncio.
     raise AssertionError("unreachable")
 
 
+async def _turn_guards(state: AgentState, step: int, emit: Emit):
+    """The first verdict of a turn guard (a script's turn_start intercept) stops the run."""
+    for guard in state.hooks.turn_guards:
+        try:
+            verdict = await guard.before_turn(step)
+        except Exception as exc:
+            emit(ev.Notice("error", f"a turn_start hook failed: {exc}"))
+            continue
+        if verdict is not None:
+            return verdict
+    return None
+
+
+async def _message_transforms(state: AgentState, text: str, emit: Emit) -> str:
+    """Async changes of the assistant's text (a script's assistant_message intercept), chained."""
+    for handler in state.hooks.message_transforms:
+        if not text:
+            break
+        try:
+            text = await handler.transform_message(text)
+        except Exception as exc:
+            emit(ev.Notice("error", f"an assistant_message hook failed: {exc}"))
+    return text
+
+
 async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.Event | None = None) -> ev.AgentEnd:
     """Take `prompt` to a final answer. Never raises for model or tool failures: they end the run
     with `stop_reason` "error" and the message in `error`."""
@@ -203,6 +237,12 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
             break
         step += 1
         emit(ev.TurnStart(step))
+        stopped = await _turn_guards(state, step, emit)
+        if stopped is not None:
+            stop = "blocked"
+            emit(ev.Notice("warning", f"the turn was stopped: {stopped.reason}", stopped.source.label()))
+            emit(ev.TurnEnd(step, 0))
+            break
         if over_threshold(state):
             await compact(state, "threshold", emit, cancel)
         emit(ev.MessageStart())
@@ -222,7 +262,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
                 text_out = t.transform_text(text_out)
             except Exception as exc:
                 emit(ev.Notice("error", f"a text transform failed: {exc}"))
-        completion.text = text_out
+        completion.text = await _message_transforms(state, text_out, emit)
         message = _assistant_message(completion)
         _append(state, message, completion.usage)
         emit(ev.MessageEnd(message, usage_dict(completion.usage)))

@@ -8,7 +8,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from zot.agent.loop import AgentState
 from zot.config import Settings, UserError, find_project_root, load_settings
@@ -124,28 +124,32 @@ def build_state(opts: Options, require_key: bool = True, require_model: bool = T
 
 def load_engine(opts: Options, state: AgentState, settings: Settings) -> list[str]:
     """Load and compile extensions into the state's hooks; returns what the user should hear
-    about (extensions skipped for errors, untrusted project extensions)."""
-    from zot.ext.engine import build_engine
-    from zot.ext.loader import load_extensions
+    about (extensions skipped for errors, untrusted project extensions). Scripts are prepared
+    (`state.manager`) and started by `start_scripts`, which needs the event loop."""
+    from zot.ext.manager import ExtensionManager
 
     cli_paths = tuple(Path(p).expanduser().resolve() for p in opts.ext_paths)
     for path in cli_paths:
         if not path.exists():
-            raise UserError(f"-e {path}: no such extension folder", "give a folder holding extension.yaml")
-    exts = load_extensions(state.project_root, cli_paths, discover_scopes=not opts.no_ext, settings=settings)
-    engine = build_engine(exts, state.project_root, state.tools)
-    state.hooks = engine.hooks
-    state.tools.update(engine.tools)
-    state.extra_files = list(engine.context_files)
-    state.extensions = exts
-    state.engine = engine
-    notices = list(engine.problems) + list(engine.commands.clashes)
-    for ext in exts:
-        notices.extend(ext.problems if ext.loaded else [])
-        if ext.state == "error":
-            first = next((d for d in ext.diagnostics if d.is_error), None)
-            where = f": {first.file}:{first.line}:{first.column}: {first.message}" if first else ""
-            notices.append(f"extension {ext.name} was not loaded{where}")
-        elif ext.state == "untrusted":
-            notices.append(f"project extension {ext.name} is not loaded: {ext.note}")
-    return notices
+            raise UserError(f"-e {path}: no such extension folder",
+                            "give a folder holding extension.yaml (or a Go zot's extension.json)")
+    state.manager = ExtensionManager(cli_paths, not opts.no_ext, settings)
+    return state.manager.load(state)
+
+
+async def start_scripts(state: AgentState, notify: Callable[[str, str, str], None], ui: Any = None) -> None:
+    """Every mode, once its bus exists: start the script extensions, all at once. Returns when
+    each is ready or has failed (bounded by the hello + ready timeouts); failures become notices."""
+    if state.manager is not None:
+        await state.manager.start(state, notify, ui)
+
+
+async def stop_scripts(state: AgentState) -> None:
+    """At the session's end: `shutdown` to every script, SIGTERM / SIGKILL to the ones that linger."""
+    if state.manager is not None:
+        await state.manager.shutdown()
+
+
+async def reload_extensions(state: AgentState) -> list[str]:
+    """`/reload-ext` (REPL) and rpc: see `AgentState.reload`."""
+    return await state.reload()

@@ -1,4 +1,4 @@
-"""`zot ext ...`: validate, list, new, enable, disable."""
+"""`zot ext ...`: validate, list, new, enable, disable, logs."""
 from __future__ import annotations
 
 import argparse
@@ -15,8 +15,39 @@ def run(args: argparse.Namespace) -> int:
 
     handler = {"validate": validate, "list": list_extensions, "new": new, "enable": enable,
                "disable": disable, "test": ext_proof.test, "explain": ext_proof.explain,
-               "widgets": ext_proof.widgets}[args.action]
+               "widgets": ext_proof.widgets, "logs": logs}[args.action]
     return handler(args)
+
+
+def logs(args: argparse.Namespace, poll: float = 0.2) -> int:
+    """`zot ext logs NAME [-f]`: $ZOT_HOME/logs/ext-NAME.log; -f follows until Ctrl-C."""
+    import re
+    import time
+
+    from zot.ext.script.process import log_path
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", args.name):
+        raise UserError(f"`{args.name}` is not an extension name", "see `zot ext list`", code=2)
+    path = log_path(args.name)
+    if not path.exists() and not args.follow:
+        raise UserError(f"no log for {args.name} yet ({path})",
+                        "a script extension's log is written when zot starts its script")
+    offset = 0
+    try:
+        while True:
+            if path.exists():
+                with path.open("rb") as fh:
+                    fh.seek(offset)
+                    chunk = fh.read()
+                offset += len(chunk)
+                if chunk:
+                    sys.stdout.write(chunk.decode("utf-8", "replace"))
+                    sys.stdout.flush()
+            if not args.follow:
+                return 0
+            time.sleep(poll)
+    except KeyboardInterrupt:
+        return 0
 
 
 def _default_targets(project: Path) -> list[Path]:
@@ -75,7 +106,7 @@ def list_extensions(args: argparse.Namespace) -> int:
     exts = load_extensions(project)
     if args.format == "json":
         rows = [{"name": e.name, "version": e.version, "scope": e.found.scope, "state": e.state,
-                 "enabled": e.loaded, "path": str(e.found.path), "note": e.note,
+                 "enabled": e.loaded, "kind": e.found.kind, "path": str(e.found.path), "note": e.note,
                  "errors": [d.to_json() for d in e.diagnostics if d.is_error]} for e in exts]
         print(json.dumps(rows, indent=2))
         return 0

@@ -9,7 +9,7 @@ import sys
 
 from zot.config import UserError
 
-EXIT = {"stop": 0, "handled": 0, "max_steps": 3, "error": 1, "cancelled": 130}
+EXIT = {"stop": 0, "handled": 0, "max_steps": 3, "blocked": 1, "error": 1, "cancelled": 130}
 
 
 def options(args: argparse.Namespace):
@@ -61,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
     if not (args.print_mode or args.json_mode):
         if args.prompt or not sys.stdin.isatty():
             args.print_mode = True
-        else:
-            raise UserError("the interactive REPL is not available in this build yet",
-                            'use zot -p "PROMPT" or zot --json "PROMPT"', code=2)
+        else:   # a terminal and no prompt: the interactive REPL (zot/ui)
+            from zot.ui.app import run_repl
+
+            return run_repl(args)
     prompt = read_prompt(args)
     return asyncio.run(_run(options(args), prompt, args.json_mode))
 
@@ -130,10 +131,10 @@ async def _command(state, prompt: str, bus) -> tuple[str | None, int]:
 
 
 async def _run(opts, prompt: str, json_mode: bool) -> int:
-    from zot.agent import events as ev
+    """Build the state, start the scripts, run the session; the scripts are shut down however
+    the session ends."""
     from zot.agent.bus import Bus
-    from zot.agent.loop import run_agent
-    from zot.agent.setup import build_state, model_config, open_session
+    from zot.agent.setup import build_state, start_scripts, stop_scripts
 
     is_command = prompt.startswith("/")
     state, settings = build_state(opts, require_model=not is_command)
@@ -144,6 +145,19 @@ async def _run(opts, prompt: str, json_mode: bool) -> int:
         bus.subscribe(_show_command)
     for notice in state.notices:   # extensions that did not load, command name clashes
         bus.notify("warning", notice)
+    try:
+        await start_scripts(state, bus.notify)
+        return await _session(state, settings, opts, prompt, json_mode, bus, final)
+    finally:
+        await stop_scripts(state)
+
+
+async def _session(state, settings, opts, prompt: str, json_mode: bool, bus, final: list) -> int:
+    from zot.agent import events as ev
+    from zot.agent.loop import run_agent
+    from zot.agent.setup import model_config, open_session
+
+    is_command = prompt.startswith("/")
     code = 0
     if is_command:
         prompt, code = await _command(state, prompt, bus)

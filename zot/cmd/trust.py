@@ -33,8 +33,6 @@ def what_will_run(project: Path) -> list[str]:
         script = data.get("script")
         if isinstance(script, dict):
             lines.append(f"  script: {script.get('exec')} {' '.join(map(str, script.get('args', [])))}")
-        if (found.folder / "extension.json").is_file():
-            lines.append(f"  script described by {found.folder / 'extension.json'}")
     return lines
 
 

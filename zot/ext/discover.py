@@ -10,7 +10,7 @@ from pathlib import Path
 
 from zot.config import shipped_dir, zot_home
 
-MANIFEST_NAMES = ("extension.yaml", "recipe.yaml")
+MANIFEST_NAMES = ("extension.yaml", "recipe.yaml", "extension.json")
 SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 SCOPE_ORDER = {"cli": 0, "project": 1, "global": 2, "shipped": 3}
 
@@ -26,6 +26,9 @@ class Found:
 
     @property
     def kind(self) -> str:
+        """extension (extension.yaml) | go-extension (a Go zot's extension.json) | recipe."""
+        if self.path.name == "extension.json":
+            return "go-extension"
         return "recipe" if self.path.name == "recipe.yaml" else "extension"
 
 
@@ -34,11 +37,19 @@ def scope_dirs(project: Path) -> list[tuple[str, Path]]:
             ("shipped", shipped_dir("extensions"))]
 
 
+def manifest_in(folder: Path) -> Path | None:
+    """An extension folder's manifest: extension.yaml, else a Go zot's extension.json."""
+    for name in ("extension.yaml", "extension.json"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
 def _children(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p / "extension.yaml" for p in folder.iterdir()
-                  if p.is_dir() and (p / "extension.yaml").is_file())
+    found = (manifest_in(p) for p in sorted(folder.iterdir()) if p.is_dir())
+    return [p for p in found if p is not None]
 
 
 def discover(project: Path, scopes: tuple[str, ...] = ("project", "global", "shipped")) -> list[Found]:
@@ -50,12 +61,15 @@ def discover(project: Path, scopes: tuple[str, ...] = ("project", "global", "shi
 
 
 def manifests_under(target: Path) -> list[Path]:
-    """A manifest file itself, or every extension.yaml / recipe.yaml below a folder."""
+    """A manifest file itself, or every extension.yaml / recipe.yaml below a folder, and every
+    extension.json that has no extension.yaml beside it."""
     if target.is_file():
         return [target]
     out: list[Path] = []
     for path in sorted(target.rglob("*")):
         if path.name in MANIFEST_NAMES and path.is_file() and not (SKIP_DIRS & set(path.parts)):
+            if path.name == "extension.json" and (path.parent / "extension.yaml").is_file():
+                continue
             out.append(path)
     return out
 

@@ -189,9 +189,9 @@ class Hooks:
         for a shell line that parses, by the programs it runs. Skipping is only an optimisation:
         a skipped guard could not have matched."""
         index = self.__dict__.setdefault("_by_tool", {})
-        if index.get("_size") != len(self.guards):
-            index.clear()
-            index["_size"] = len(self.guards)
+        if index.get("_size") != len(self.guards) or index.get("_list") is not self.guards:
+            index.clear()     # a guard was appended, or the list replaced (`add`, `remove`, a reload)
+            index["_size"], index["_list"] = len(self.guards), self.guards
         chosen = index.get(tool)
         if chosen is None:
             import fnmatch

@@ -13,7 +13,7 @@ from typing import Any
 from zot.config import Settings, load_settings
 from zot.diagnostics import Diagnostic
 from zot.ext import trust as trust_mod
-from zot.ext.discover import SCOPE_ORDER, Found, discover
+from zot.ext.discover import SCOPE_ORDER, Found, discover, manifest_in
 from zot.ext.validate import Checked, check_file, cross_check
 
 # shipped extensions that are on until the user turns them off; the others are examples
@@ -88,7 +88,7 @@ def load_extensions(project: Path, cli_paths: tuple[Path, ...] = (), discover_sc
     trusted = trust_mod.is_trusted(project)
     if settings is None:
         settings = load_settings(project, trusted_project=trusted)
-    found = [Found(p / "extension.yaml" if p.is_dir() else p, "cli") for p in cli_paths]
+    found = [Found((manifest_in(p) or p / "extension.yaml") if p.is_dir() else p, "cli") for p in cli_paths]
     if discover_scopes:
         found += discover(project)
     exts = [Extension(f, check_file(f.path)) for f in found]
@@ -105,7 +105,8 @@ def load_extensions(project: Path, cli_paths: tuple[Path, ...] = (), discover_sc
             changed = trust_mod.was_trusted(project)
             ext.state = "untrusted"
             ext.note = ("changed since you trusted it: " if changed else "") + "run `zot trust` to load it"
-        elif not settings.extension_enabled(ext.name, ext.found.scope != "shipped" or ext.name in SHIPPED_ON):
+        elif not settings.extension_enabled(ext.name, (ext.checked.enabled or ext.found.scope == "cli") and
+                                            (ext.found.scope != "shipped" or ext.name in SHIPPED_ON)):
             ext.state, ext.note = "disabled", "run `zot ext enable " + ext.name + "` to turn it on"
         if ext.state != "shadowed":
             winners.setdefault(ext.name, ext)

@@ -130,11 +130,28 @@ class CommandTable:
     qualified: dict[str, Command] = field(default_factory=dict)
     bare: dict[str, Command] = field(default_factory=dict)
     clashes: list[str] = field(default_factory=list)
+    builtin: set[str] = field(default_factory=set)
 
-    def add_all(self, commands: list[Command], builtin: set[str]) -> None:
+    def add_all(self, commands: list, builtin: set[str] | None = None) -> None:
+        """Add commands (a manifest's, or a script's when it is ready) and work out the bare names
+        again over all of them. Anything with `name`, `ext.name`, `qualified` and `invoke` is a
+        command here."""
+        if builtin is not None:
+            self.builtin = set(builtin)
+        self._index([*self.qualified.values(), *commands])
+
+    def withdraw(self, owner: Any) -> None:
+        """Remove the commands whose `ext` is `owner` (a script that failed; its manifest's own
+        commands have another owner and stay)."""
+        self._index([c for c in self.qualified.values() if c.ext is not owner])
+
+    def _index(self, commands: list) -> None:
+        self.qualified, self.bare, self.clashes = {}, {}, []
+        builtin = self.builtin
         owners: dict[str, list[Command]] = {}
         for cmd in commands:
             self.qualified[cmd.qualified] = cmd
+        for cmd in self.qualified.values():
             owners.setdefault(cmd.name, []).append(cmd)
         for name, cmds in owners.items():
             if name in builtin:

@@ -1,0 +1,143 @@
+"""The extensions of one session: load and compile them, run their scripts, reload them.
+
+Why one object: loading (manifests -> engine -> hooks, tools, commands) and running (scripts
+that add tools and commands while the session goes on) change the same live state, and reload
+has to redo both without disturbing what holds on to that state (the bus keeps the Hooks
+object, the loop the tool dict). So the Hooks object and the tool dict are changed in place.
+
+Reload re-reads every manifest; an extension whose manifest no longer validates keeps the
+version loaded before (compiled again from the same data) and its diagnostics are returned.
+Every script is shut down and started again.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, Callable
+
+from zot.config import Settings
+from zot.ext.hooks import Hooks
+
+Notify = Callable[[str, str, str], None]
+
+
+class ExtensionManager:
+    def __init__(self, cli_paths: tuple[Path, ...] = (), discover: bool = True,
+                 settings: Settings | None = None) -> None:
+        self.cli_paths = cli_paths
+        self.discover = discover
+        self.settings = settings
+        self.base_tools: dict[str, Any] = {}
+        self.exts: list = []
+        self.engine: Any = None
+        self.host: Any = None
+        self.notify: Notify | None = None
+        self.ui: Any = None
+
+    # ---------------------------------------------------------------- loading
+
+    def load(self, state) -> list[str]:
+        """Read, check and compile every extension into `state`; returns what the user should hear.
+        Scripts are prepared here and started by `start` (it needs the event loop)."""
+        from zot.ext.loader import load_extensions
+
+        self.base_tools = dict(state.tools)
+        exts = load_extensions(state.project_root, self.cli_paths, discover_scopes=self.discover,
+                               settings=self.settings)
+        return self._apply(state, exts)
+
+    def _apply(self, state, exts: list) -> list[str]:
+        from zot.ext.engine import build_engine
+        from zot.ext.script.host import Live, ScriptHost
+
+        engine = build_engine(exts, state.project_root, self.base_tools)
+        _replace_hooks(state.hooks, engine.hooks)
+        engine.hooks = state.hooks
+        state.tools.clear()
+        state.tools.update(self.base_tools)
+        state.tools.update(engine.tools)
+        state.extra_files = list(engine.context_files)
+        state.extensions = exts
+        state.engine = engine
+        self.exts, self.engine = exts, engine
+        facts = {"model": state.model.model, "cwd": str(state.cwd)}
+        self.host = ScriptHost(script_specs(engine), Live(state.tools, engine.commands, state.hooks, engine.widgets),
+                               state.project_root, facts, self.ui)
+        return load_notices(engine, exts)
+
+    # ---------------------------------------------------------------- running
+
+    async def start(self, state, notify: Notify | None = None, ui: Any = None) -> None:
+        """Start every script at once (returns when each is ready or has failed)."""
+        if notify is not None:
+            self.notify = notify
+        if ui is not None:
+            self.ui = ui
+        if self.host is None:
+            return
+        self.host.ui = self.ui
+        self.host.facts["model"] = state.model.model
+        if self.notify is not None:
+            self.host.attach(self.notify)
+        await self.host.start()
+
+    async def shutdown(self) -> None:
+        if self.host is not None:
+            await self.host.shutdown()
+
+    async def reload(self, state) -> list[str]:
+        from zot.ext.loader import load_extensions
+
+        fresh = load_extensions(state.project_root, self.cli_paths, discover_scopes=self.discover,
+                                settings=self.settings)
+        before = {e.found.path: e for e in self.exts if e.loaded}
+        by_name = {e.name: e for e in self.exts if e.loaded}
+        kept: list[str] = []
+        merged = []
+        for ext in fresh:
+            previous = before.get(ext.found.path) or by_name.get(ext.name)
+            if ext.state == "error" and previous is not None:
+                kept.append(f"extension {previous.name} keeps its previous version: its manifest has errors")
+                kept.extend(f"{d.file}:{d.line}:{d.column}: {d.message}" for d in ext.diagnostics if d.is_error)
+                merged.append(previous)
+            else:
+                merged.append(ext)
+        await self.shutdown()
+        if self.host is not None:
+            self.host.uninstall()
+        notices = self._apply(state, merged)
+        await self.start(state)
+        return kept + [n for n in notices if n not in kept]
+
+
+def _replace_hooks(target: Hooks, source: Hooks) -> None:
+    """Every handler list of `target` becomes `source`'s; `confirm` (set by a UI) stays."""
+    for f in dataclasses.fields(Hooks):
+        if f.name != "confirm":
+            setattr(target, f.name, getattr(source, f.name))
+
+
+def script_specs(engine) -> list:
+    """A ScriptSpec for every compiled extension with a `script:` (or an extension.json)."""
+    from zot.ext.script.spec import spec_of
+
+    specs = []
+    for compiled in engine.compiled:
+        ctx = compiled.ext
+        node = ctx.data.get("script")
+        if isinstance(node, dict) and node.get("exec"):
+            specs.append(spec_of(ctx.name, ctx.doc.path.parent.resolve(), node, ctx.order, ctx.scope, ctx))
+    return specs
+
+
+def load_notices(engine, exts: list) -> list[str]:
+    notices = list(engine.problems) + list(engine.commands.clashes)
+    for ext in exts:
+        notices.extend(ext.problems if ext.loaded else [])
+        if ext.state == "error":
+            first = next((d for d in ext.diagnostics if d.is_error), None)
+            where = f": {first.file}:{first.line}:{first.column}: {first.message}" if first else ""
+            notices.append(f"extension {ext.name} was not loaded{where}")
+        elif ext.state == "untrusted":
+            notices.append(f"project extension {ext.name} is not loaded: {ext.note}")
+    return notices

@@ -1,0 +1,78 @@
+"""What a script extension is made of: the program, its folder, its limits, its place in order.
+
+Built from a loaded extension's `script:` section (an `extension.yaml`, or an `extension.json`
+that the loader turned into the same shape), with the defaults of docs/protocol.md.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zot.ext.durations import seconds
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    hello: float = 5.0
+    ready: float = 3.0
+    intercept: float = 5.0
+    tool: float = 60.0
+    command: float = 30.0
+
+    @classmethod
+    def from_node(cls, node: Any) -> "Timeouts":
+        node = node if isinstance(node, dict) else {}
+        base = cls()
+        return cls(**{key: seconds(node.get(key), getattr(base, key)) for key in base.__dataclass_fields__})
+
+
+@dataclass
+class ScriptSpec:
+    name: str                         # the extension's name: logs, data folder, sources
+    folder: Path                      # the working directory of the script
+    exec: str
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    on_error: str = "deny"            # what a failed intercept decides
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    restart_max: int = 3
+    backoff: float = 1.0
+    priority: int = 0
+    order: int = 0                    # load order (scope, then name), as the engine's
+    scope: str = "cli"
+    ext: Any = None                   # the ExtCtx of its manifest, for register_guard
+
+    @property
+    def label(self) -> str:
+        """`script: python3 main.py`: where a decision came from, as Source.location."""
+        return "script: " + " ".join([self.exec, *self.args])
+
+    def program(self) -> str | None:
+        """The program to start: a path relative to the folder when it names one (`./x`,
+        `bin/x`), else looked up on PATH, else a file of that name in the folder."""
+        if os.sep in self.exec or (os.altsep and os.altsep in self.exec):
+            path = Path(self.exec).expanduser()
+            path = path if path.is_absolute() else self.folder / path
+            return str(path) if path.is_file() else None
+        found = shutil.which(self.exec)
+        if found:
+            return found
+        local = self.folder / self.exec
+        return str(local) if local.is_file() else None
+
+
+def spec_of(name: str, folder: Path, node: dict[str, Any], order: int = 0, scope: str = "cli",
+            ext: Any = None) -> ScriptSpec:
+    restart = node.get("restart") if isinstance(node.get("restart"), dict) else {}
+    max_restarts = restart.get("max", 3)
+    return ScriptSpec(
+        name=name, folder=folder, exec=str(node["exec"]), args=[str(a) for a in node.get("args") or []],
+        env={str(k): str(v) for k, v in (node.get("env") or {}).items()},
+        on_error="allow" if node.get("on_error") == "allow" else "deny",
+        timeouts=Timeouts.from_node(node.get("timeouts")),
+        restart_max=max_restarts if isinstance(max_restarts, int) and max_restarts >= 0 else 3,
+        backoff=seconds(restart.get("backoff"), 1.0), priority=int(node.get("priority") or 0),
+        order=order, scope=scope, ext=ext)
