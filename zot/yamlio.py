@@ -57,7 +57,10 @@ class Document:
 
     @property
     def display(self) -> str:
-        return display_path(self.path)
+        shown = self.__dict__.get("_display")
+        if shown is None:
+            shown = self.__dict__["_display"] = display_path(self.path)
+        return shown
 
     def position(self, keypath: PathKey, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at `keypath` (of its key when `at_key`)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from dataclasses import replace
 from typing import Iterator
 
@@ -146,6 +147,21 @@ def check_params(doc: Document, m: dict) -> Iterator[Diagnostic]:
                            "make the default match `type` (and `enum`, `items`, limits)")
 
 
+@lru_cache(maxsize=1)
+def _metaschema_validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(Draft202012Validator.META_SCHEMA)
+
+
+def _metaschema_error(params: dict):
+    """What `check_schema` would raise, with one validator built once instead of one per tool."""
+    from jsonschema.exceptions import SchemaError, best_match
+
+    error = best_match(_metaschema_validator().iter_errors(params))
+    return None if error is None else SchemaError.create_from(error)
+
+
 def check_tool_schemas(doc: Document, m: dict) -> Iterator[Diagnostic]:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
@@ -154,10 +170,9 @@ def check_tool_schemas(doc: Document, m: dict) -> Iterator[Diagnostic]:
         params = mapping(tool).get("parameters")
         if not isinstance(params, dict):
             continue
-        try:
-            Draft202012Validator.check_schema(params)
-        except SchemaError as exc:
-            yield _schema_error(doc, ("tools", name, "parameters", *exc.path), exc)
+        problem = _metaschema_error(params)
+        if problem is not None:
+            yield _schema_error(doc, ("tools", name, "parameters", *problem.path), problem)
             continue
         if params.get("type", "object") != "object":
             yield doc.diag(("tools", name, "parameters", "type"), "bad-json-schema",

@@ -46,13 +46,50 @@ class ExtCtx:
     order: int = 0                      # load order: scope, then name
 
     def location(self, *path: str | int) -> str:
-        line, _ = self.doc.position(tuple(path), at_key=True)
+        """`file:line` of a rule. A block-style `section: name:` is found by scanning the text, so
+        compiling a clean extension never needs the slower parse that knows every position."""
+        line = quick_line(self.doc.text, path) if len(path) == 2 else None
+        if line is None:
+            line, _ = self.doc.position(tuple(path), at_key=True)
         return f"{self.doc.display}:{line}"
 
     def primary_arg(self, tool: str) -> str | None:
         """The argument a bare text example or a matcher without `arg` means: the tool's one
         required string argument (bash: `command`), else `path` when it requires one (write)."""
         return primary_arg(self.tool_params.get(tool) or {})
+
+
+def quick_line(text: str, path: tuple) -> int | None:
+    """The line of `key:` (or of item number `key`) directly under a top-level `section:` in block
+    style, else None (flow style and anything unusual fall back to the parser's positions)."""
+    section, key = path
+    seen = -1
+    lines = text.splitlines()
+    inside, indent = False, None
+    for number, raw in enumerate(lines, 1):
+        stripped = raw.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(raw) - len(stripped)
+        if depth == 0:
+            if inside:
+                return None
+            inside = stripped.rstrip() == f"{section}:" or stripped.startswith(f"{section}: #")
+            continue
+        if not inside:
+            continue
+        if indent is None:
+            indent = depth
+        if depth != indent:
+            continue
+        if isinstance(key, int):
+            if stripped.startswith("- ") or stripped == "-":
+                seen += 1
+                if seen == key:
+                    return number
+        elif stripped.split(":", 1)[0].strip("'\"") == key and ":" in stripped:
+            return number
+    return None
 
 
 def primary_arg(schema: dict) -> str | None:
