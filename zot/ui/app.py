@@ -1,0 +1,444 @@
+"""The interactive REPL: `zot` with no prompt.
+
+Start-up paints the prompt first; extensions load in a thread and litellm is imported in the
+background while the user types (anything sent meanwhile waits in the queue). With no model the
+REPL still works: slash commands, extension commands and `/model` need none.
+
+The REPL is one more listener of the agent's events: a turn is `run_agent(state, prompt,
+bus.emit, cancel)` exactly as in `-p` (`sending.py`), and everything shown comes from the bus
+(`view.py`), the tool-call confirmation hook (`dialogs.py`) and the scripts' UI port (`ReplUI`).
+While a turn runs the input stays live: Enter queues, Esc interrupts.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.buffer import Buffer
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.history import FileHistory, InMemoryHistory, ThreadedHistory
+
+from zot.config import UserError, find_project_root
+from zot.ext.builtin_commands import BUILTIN_COMMANDS
+from zot.ui import theme
+from zot.ui.dialogs import Dialogs
+from zot.ui.input import Pastes, ReplCompleter, completable, history_file
+from zot.ui.panels import Panels
+from zot.ui.printer import Printer
+from zot.ui.sending import SendMixin
+from zot.ui.sessions import SessionMixin
+from zot.ui.status import Status
+from zot.ui.toolline import ToolLines, one_line
+from zot.ui.view import Transcript
+from zot.ui.widgets import WidgetBoard
+
+DOUBLE_PRESS = 2.0
+
+
+def run_repl(args: Any) -> int:
+    """`zot` with no prompt: run the REPL until the user leaves; returns the exit code. `args` are
+    the parsed command line (made into agent Options after the first paint: importing the agent
+    costs more than painting the prompt)."""
+    import sys
+
+    if not sys.stdout.isatty():
+        raise UserError("the interactive REPL needs a terminal, and the output is not one",
+                        'use zot -p "PROMPT" (or --json) to write to a file or a pipe', code=2)
+    return asyncio.run(Repl(args).run())
+
+
+class ReplUI:
+    """The scripts' UI port (zot.ext.script.ui.UIPort), answered by the REPL."""
+
+    def __init__(self, repl: "Repl") -> None:
+        self.repl = repl
+
+    async def confirm(self, source: str, title: str, message: str, default: bool = False) -> bool | None:
+        return await self.repl.dialogs.confirm(source, title, message, default)
+
+    async def select(self, source: str, title: str, message: str, options: list[str],
+                     default: str | None = None) -> str | None:
+        return await self.repl.dialogs.select(source, title, message, options, default)
+
+    async def input(self, source: str, title: str, message: str, placeholder: str = "",
+                    default: str = "") -> str | None:
+        return await self.repl.dialogs.input(source, title, message, placeholder, default)
+
+    async def open_panel(self, panel: Any, on_key: Any, on_close: Any) -> None:
+        await self.repl.panels.open_panel(panel, on_key, on_close)
+
+    async def update_panel(self, panel: Any) -> None:
+        await self.repl.panels.update_panel(panel)
+
+    async def close_panel(self, source: str, panel_id: str) -> None:
+        await self.repl.panels.close_panel(source, panel_id)
+
+    def notify(self, level: str, text: str, source: str) -> None:
+        self.repl.view.notice("warning" if level == "warn" else level, text, source)
+
+
+class Repl(SessionMixin, SendMixin):
+    def __init__(self, args: Any) -> None:
+        self.args = args
+        self.opts: Any = None           # zot.agent.setup.Options, once loaded
+        self.state: Any = None
+        self.settings: Any = None
+        self.bus: Any = None
+        self.ready = False
+        self.queue: list[tuple[str, str]] = []          # (as typed, as sent)
+        self.work: asyncio.Task | None = None
+        self.work_label = ""
+        self.work_since = 0.0
+        self.cancel: asyncio.Event | None = None
+        self.session_started = False
+        self.model_checked = ""
+        self.pending_context: list[str] = []
+        self.hint: tuple[str, float] | None = None
+        self.last_ctrl_c = 0.0
+        self.load_error: BaseException | None = None
+        self.scripts: asyncio.Task | None = None
+        self._started = False
+        self._ticker: asyncio.Task | None = None
+        self._tasks: set[asyncio.Task] = set()
+
+        self.style = theme.style()
+        self.printer = Printer(self.style)
+        self.pastes = Pastes()
+        self.tools = ToolLines()
+        self.status = Status(self.invalidate)
+        self.dialogs = Dialogs(self.refocus, self.invalidate)
+        self.dialogs.buffer = Buffer(multiline=False)
+        self.panels = Panels(self.refocus, self.invalidate, lambda: self.rows() - 14)
+        self.widgets = WidgetBoard(self._widget_list, lambda: self.state.cwd, self.facts, self.invalidate)
+        self.view = Transcript(self.printer, self.tools, self.invalidate, self.columns)
+        self.port = ReplUI(self)
+        self.cwd = Path.cwd().resolve()
+        self.buffer = Buffer(
+            multiline=True, history=self._history(), auto_suggest=AutoSuggestFromHistory(),
+            completer=ReplCompleter(BUILTIN_COMMANDS, self._commands, lambda: self.cwd, self._builtin_args),
+            complete_while_typing=Condition(lambda: completable(self.buffer.document.text_before_cursor)))
+        from zot.ui.layout import build_app
+
+        self.app = build_app(self)
+
+    # ---------------------------------------------------------------- start and stop
+
+    async def run(self) -> int:
+        from prompt_toolkit.patch_stdout import patch_stdout
+
+        loop = asyncio.get_running_loop()
+        self.printer.attach(self.app, loop)
+        self.app.after_render += self._painted
+        try:
+            loop.add_signal_handler(signal.SIGTERM, lambda: self.exit(143))
+            loop.add_signal_handler(signal.SIGHUP, lambda: self.exit(129))
+        except (NotImplementedError, RuntimeError):
+            pass
+        try:
+            with patch_stdout(raw=True):   # a stray print (a library, a warning) goes above the prompt too
+                code = await self.app.run_async()
+        finally:
+            await self._shutdown()
+        if self.load_error is not None:
+            raise self.load_error
+        return code if isinstance(code, int) else 0
+
+    def _painted(self, _app: Any) -> None:
+        """After the first paint: load everything else."""
+        if not self._started:
+            self._started = True
+            self.app.create_background_task(self._start())
+
+    async def _start(self) -> None:
+        try:
+            self.opts, self.state, self.settings = await asyncio.to_thread(self._load)
+        except BaseException as exc:  # a UserError (bad -e path, broken settings) or a bug
+            self.load_error = exc
+            self.exit(getattr(exc, "code", 1))
+            return
+        from zot.agent.bus import Bus              # imported by the thread already
+        from zot.agent.setup import NO_MODEL_HINT, start_scripts
+        from zot.llm import preload
+
+        state = self.state
+        self.cwd = state.cwd
+        self.bus = Bus(state.hooks)
+        self.bus.subscribe(self.view)
+        self.bus.subscribe(self.widgets.on_event)
+        if not self.opts.auto_yes:        # --yes: confirm guards allow without asking, as in -p
+            state.hooks.confirm = self.dialogs.confirm_tool
+        for notice in state.notices:
+            self.view.notice("warning", notice)
+        if not state.model.model:
+            self.printer.print([("class:notice.warning", "⚠ no model is configured. "),
+                                ("", f"To use one: /model PROVIDER/NAME here, or {NO_MODEL_HINT}. "
+                                     "Commands work without one.")])
+        preload()
+        self.widgets.start()
+        if self.opts.continue_session or self.opts.session_path:
+            try:
+                self.ensure_session()
+                self.show_resumed()
+            except UserError as exc:
+                self.user_error(exc)
+        self.scripts = self.spawn(start_scripts(state, self.bus.notify, self.port))
+        self.ready = True
+        self.invalidate()
+        self.drain_queue()
+
+    def _load(self) -> tuple[Any, Any, Any]:
+        """In a thread: the agent's options and state (extensions loaded and compiled)."""
+        from zot.agent.setup import build_state
+        from zot.cmd.run import options
+
+        opts = options(self.args) if not hasattr(self.args, "ext_paths") else self.args
+        state, settings = build_state(opts, True, False)
+        return opts, state, settings
+
+    async def _shutdown(self) -> None:
+        from zot.agent.setup import stop_scripts
+
+        self.widgets.stop()
+        self.dialogs.cancel_all()
+        if self._ticker is not None:
+            self._ticker.cancel()
+        if self.work is not None and not self.work.done():
+            if self.cancel is not None:
+                self.cancel.set()
+            done, _ = await asyncio.wait({self.work}, timeout=5)
+            if not done:
+                self.work.cancel()
+        if self.scripts is not None and not self.scripts.done():
+            self.scripts.cancel()
+        if self.state is not None:
+            self.end_session()
+            await self.bus.drain(timeout=5)
+            try:
+                await asyncio.wait_for(stop_scripts(self.state), 10)
+            except (asyncio.TimeoutError, Exception):
+                pass
+        self.printer.flush_now()
+
+    def exit(self, code: int = 0) -> None:
+        if self.panels.open:
+            self.panels.close_here()
+        self.dialogs.cancel_all()
+        if not self.app.is_done and self.app.is_running:
+            self.app.exit(result=code)
+
+    # ---------------------------------------------------------------- keys
+
+    def submit(self) -> None:
+        """Enter: send now, or queue while something runs (a few commands run at once)."""
+        from zot.ui.commands import IMMEDIATE
+
+        text = self.buffer.text
+        if not text.strip():
+            return
+        self.buffer.reset(append_to_history=True)
+        full = self.pastes.expand(text)
+        word = full[1:].split(maxsplit=1)[0] if full.startswith("/") and len(full) > 1 else ""
+        if word in IMMEDIATE and self.ready:
+            self.app.create_background_task(self._guard(self.run_builtin(word, full)))
+        elif self.busy or not self.ready or self.modal:
+            self.queue.append((text, full))
+        else:
+            self.dispatch(text, full)
+        self.invalidate()
+
+    def dispatch(self, shown: str, full: str) -> None:
+        if full.startswith("!"):
+            self.start_work(self.run_shell(full[1:].strip()), "running " + one_line(full[1:], 40))
+        elif full.startswith("/") and len(full) > 1:
+            self.start_work(self.run_command(full), one_line(full, 40))
+        else:
+            self.start_work(self.send_message(shown, full), "thinking")
+
+    def drain_queue(self) -> None:
+        """When nothing runs: send what was queued (a command alone; messages together)."""
+        if self.busy or not self.ready or not self.queue:
+            return
+        shown, full = self.queue.pop(0)
+        if not full.startswith(("/", "!")):
+            while self.queue and not self.queue[0][1].startswith(("/", "!")):
+                more_shown, more_full = self.queue.pop(0)
+                shown, full = f"{shown}\n\n{more_shown}", f"{full}\n\n{more_full}"
+        self.dispatch(shown, full)
+
+    def escape(self) -> None:
+        """Esc: interrupt what runs; queued messages come back into the editor."""
+        self.interrupt()
+        if self.queue:
+            queued = "\n\n".join(shown for shown, _ in self.queue)
+            self.queue.clear()
+            current = self.buffer.text
+            self.buffer.text = queued + ("\n\n" + current if current else "")
+            self.buffer.cursor_position = len(self.buffer.text)
+        self.invalidate()
+
+    def interrupt(self) -> None:
+        if self.work is None or self.work.done():
+            return
+        if self.cancel is not None:
+            self.cancel.set()
+        else:
+            self.work.cancel()
+        self.work_label = "interrupting"
+
+    def ctrl_c(self) -> None:
+        """Clear the input; on an empty one interrupt; a second press within 2 s exits."""
+        now = time.monotonic()
+        if self.buffer.text:
+            self.buffer.reset()
+            return
+        if now - self.last_ctrl_c < DOUBLE_PRESS:
+            self.exit(0)
+            return
+        self.last_ctrl_c = now
+        if self.busy:
+            self.escape()
+        self.hint = ("press ctrl+c again to exit", now + DOUBLE_PRESS)
+        self.invalidate()
+
+    def expand_last(self) -> None:
+        self.printer.print(self.tools.expand())
+
+    # ---------------------------------------------------------------- work
+
+    @property
+    def busy(self) -> bool:
+        return self.work is not None and not self.work.done()
+
+    @property
+    def modal(self) -> bool:
+        return self.dialogs.active is not None or self.panels.open
+
+    def new_cancel(self) -> asyncio.Event:
+        self.cancel = asyncio.Event()
+        return self.cancel
+
+    def spawn(self, coro: Any) -> asyncio.Task:
+        """A task the REPL ends itself at exit (prompt_toolkit's background tasks are cancelled
+        as soon as the application exits; a turn should be interrupted and finish instead)."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def start_work(self, coro: Any, label: str) -> None:
+        self.work_label, self.work_since = label, time.monotonic()
+        self.work = self.spawn(self._guard(coro, finish=True))
+        if self._ticker is None or self._ticker.done():
+            self._ticker = self.app.create_background_task(self._tick())
+        self.invalidate()
+
+    async def _guard(self, coro: Any, finish: bool = False) -> None:
+        try:
+            await coro
+        except asyncio.CancelledError:
+            self.printer.print([("class:notice.warning", "⏹ interrupted")])
+        except UserError as exc:
+            self.user_error(exc)
+        except Exception as exc:  # a bug: say where its log is, keep the REPL alive
+            from zot.errors import _crash_log
+
+            self.view.notice("error", f"internal error: {type(exc).__name__}: {exc} (details: {_crash_log(exc)})")
+        finally:
+            if finish:
+                self.work, self.cancel = None, None
+                self.view.activity = ""
+                self.invalidate()
+                self.drain_queue()
+
+    async def _tick(self) -> None:
+        """Animate the spinner while something runs."""
+        while self.busy or self.tools.running:
+            self.invalidate()
+            await asyncio.sleep(0.1)
+        self.invalidate()
+
+    # ---------------------------------------------------------------- helpers for the views
+
+    def echo(self, text: str) -> None:
+        """What the user sent, in the transcript."""
+        lines = text.rstrip("\n").split("\n")
+        frags = [("class:user.mark", "› "), ("class:user", lines[0] + "\n")]
+        for line in lines[1:]:
+            frags += [("", "  "), ("class:user", line + "\n")]
+        self.printer.print(frags)
+
+    def user_error(self, exc: UserError) -> None:
+        self.view.notice("error", exc.message + (f"\n  hint: {exc.hint}" if exc.hint else ""))
+
+    def facts(self) -> dict[str, Any]:
+        state = self.state
+        if state is None:
+            return {}
+        usage = dataclasses.asdict(state.usage)
+        return {"model": state.model.model, "session": {"usage": usage, "cost": state.usage.cost,
+                                                        "messages": len(state.messages)}}
+
+    def _widget_list(self) -> list:
+        engine = self.state.engine if self.state is not None else None
+        return engine.widgets if engine is not None else []
+
+    def _commands(self) -> Any:
+        return self.state.engine.commands if self.state is not None and self.state.engine else None
+
+    def known_command(self, word: str) -> bool:
+        table = self._commands()
+        return word in BUILTIN_COMMANDS or (table is not None and table.find(word) is not None)
+
+    def _builtin_args(self, name: str, position: int, prefix: str) -> list[tuple[str, str]]:
+        from zot.ui.commands import arg_completions
+
+        return arg_completions(self, name, position, prefix)
+
+    def _history(self) -> Any:
+        try:
+            path = history_file(find_project_root(self.cwd))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return ThreadedHistory(FileHistory(str(path)))
+        except OSError:
+            return InMemoryHistory()
+
+    def invalidate(self) -> None:
+        app = getattr(self, "app", None)
+        if app is not None and app.is_running:
+            app.invalidate()
+
+    def refocus(self) -> None:
+        """The keyboard goes to the dialog, else the panel, else the input."""
+        app = getattr(self, "app", None)
+        if app is None:
+            return
+        active = self.dialogs.active
+        try:
+            if active is not None:
+                app.layout.focus(self.dialog_field if active.text_input else self.dialog_window)
+            elif self.panels.open:
+                app.layout.focus(self.panel_window)
+            else:
+                app.layout.focus(self.input_window)
+        except ValueError:   # not visible yet: the next refocus gets it
+            pass
+
+    def columns(self) -> int:
+        try:
+            return self.app.output.get_size().columns
+        except Exception:
+            return 80
+
+    def rows(self) -> int:
+        try:
+            return self.app.output.get_size().rows
+        except Exception:
+            return 24
+
+    def live_rows(self) -> int:
+        return max(3, self.rows() - 12)
