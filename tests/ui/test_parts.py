@@ -203,6 +203,7 @@ def dialogs() -> Dialogs:
 
     d = Dialogs(lambda: None, lambda: None)
     d.buffer = Buffer()
+    d.too_soon = lambda: False      # these tests answer at once; the grace period has its own test
     return d
 
 
@@ -231,6 +232,22 @@ def test_the_confirm_dialog_defaults_to_no_and_knows_always():
         assert await answered(d, d.confirm_tool(request()), lambda: d.shortcut("a")) == "always"
         assert await answered(d, d.confirm_tool(request()), lambda: d.move(-1), d.pick) == "yes"
     asyncio.run(main())
+
+
+def test_a_key_typed_as_the_dialog_opens_does_not_answer_it():
+    from prompt_toolkit.buffer import Buffer
+
+    async def main():
+        d = Dialogs(lambda: None, lambda: None)
+        d.buffer = Buffer()
+        task = asyncio.ensure_future(d.confirm_tool(request()))
+        await asyncio.sleep(0)
+        assert d.shortcut("y") is True          # swallowed, not answered
+        assert not task.done()
+        await asyncio.sleep(0.4)
+        d.shortcut("n")
+        return await task
+    assert asyncio.run(main()) == "no"
 
 
 def test_the_confirm_dialog_shows_arguments_reason_and_the_rewrite():

@@ -134,6 +134,7 @@ def test_a_confirm_guard_asks_and_the_answer_decides(server, proj, tmp_path, ext
     assert '-  "command": "touch marker"' in dialog and '+  "command": "touch -- marker"' in dialog
     assert "uitest:ask-touch" in dialog
     assert "› 2. No" in dialog                  # the default is no
+    time.sleep(0.5)                             # keys in the first moment are ignored (typed for the prompt)
     term.send(answer)
     screen = term.wait_for("finished")
     assert (proj / "marker").exists() is runs

@@ -10,6 +10,7 @@ This module also answers the script UI requests (`UIPort.confirm`, `select`, `in
 from __future__ import annotations
 
 import asyncio
+import time
 import difflib
 import json
 from dataclasses import dataclass, field
@@ -88,11 +89,15 @@ def confirm_body(request: Any) -> Fragments:
     return out
 
 
+GRACE = 0.35   # seconds after a dialog opens during which keys are ignored: they were meant for the prompt
+
+
 class Dialogs:
     def __init__(self, refocus: Callable[[], None], invalidate: Callable[[], None]) -> None:
         self.refocus = refocus
         self.invalidate = invalidate
         self.active: Dialog | None = None
+        self.opened = 0.0
         self._lock = asyncio.Lock()
         self.buffer: Any = None          # the text field of input dialogs (built with the layout)
 
@@ -102,6 +107,7 @@ class Dialogs:
         async with self._lock:
             dialog.future = asyncio.get_running_loop().create_future()
             self.active = dialog
+            self.opened = time.monotonic()
             if dialog.text_input and self.buffer is not None:
                 self.buffer.reset()
                 self.buffer.insert_text(dialog.default_text)
@@ -133,12 +139,18 @@ class Dialogs:
             dialog.selected = (dialog.selected + step) % len(dialog.choices)
             self.invalidate()
 
+    def too_soon(self) -> bool:
+        """A key typed before the dialog could be read (say `y` for the prompt) must not answer it."""
+        return time.monotonic() - self.opened < GRACE
+
     def pick(self, index: int | None = None) -> None:
         dialog = self.active
         if dialog is None:
             return
-        if dialog.text_input:
+        if dialog.text_input:   # typed text is not a decision: no grace period here
             self.answer(self.buffer.text if self.buffer is not None else "")
+            return
+        if self.too_soon():
             return
         if dialog.choices:
             i = dialog.selected if index is None else index
@@ -149,6 +161,8 @@ class Dialogs:
         dialog = self.active
         if dialog is None or dialog.text_input:
             return False
+        if self.too_soon():
+            return True   # swallowed
         for i, choice in enumerate(dialog.choices):
             if choice.key and choice.key == key.lower():
                 self.pick(i)
