@@ -387,3 +387,17 @@ def test_painting_the_prompt_needs_neither_litellm_nor_the_agent():
 def test_clip_keeps_the_status_bar_on_one_line():
     assert plain(clip([("", "abc"), ("", "defgh")], 6)) == "abcde…"
     assert plain(clip([("", "abc")], 10)) == "abc"
+
+
+def test_at_path_attaches_project_files_and_leaves_the_rest(tmp_path):
+    from zot.ui.mentions import attach
+
+    project = tmp_path / "p"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "a.py").write_text("print('a')\n")
+    (project / "big.txt").write_text("x" * 60_000)
+    (tmp_path / "outside.txt").write_text("secret")
+    text = attach("look at @src/a.py, @big.txt, @../outside.txt and mail me@example.com", project, project)
+    assert text.startswith("look at @src/a.py")
+    assert '<file path="src/a.py">\nprint(\'a\')\n\n</file>' in text
+    assert "x" * 100 not in text and "secret" not in text and "example.com\">" not in text

@@ -59,6 +59,9 @@ class SendMixin:
         if self.pending_context:
             full = "\n\n".join([*self.pending_context, full])
             self.pending_context.clear()
+        from zot.ui.mentions import attach
+
+        full = attach(full, self.state.cwd, self.state.project_root)
         await run_agent(self.state, full, self.bus.emit, self.new_cancel())
 
     async def run_command(self, text: str) -> None:
