@@ -27,6 +27,7 @@ def tool_patterns(spec: Any) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def applies(patterns: tuple[str, ...], tool: str) -> bool:
     """Whether a guard's `tool:` names or globs cover this tool (cached: every rule asks per call)."""
     return any(fnmatch.fnmatchcase(tool, p) for p in patterns)
@@ -188,16 +189,34 @@ def compile_guard(name: str, node: dict, ext: ExtCtx) -> Rule:
 
 
 def _programs(when) -> frozenset[str] | None:
-    """The programs a guard's top-level `shell` test names, when they are plain names: a line that
-    parses and runs none of them cannot match, so the guard need not run (see Hooks.guards_for)."""
-    if not isinstance(when, dict) or "shell" not in when or when.get("arg", "command") != "command":
+    """Programs one of which a shell line must run for this guard to match, when that can be known
+    from the rule alone: a top-level `shell` test with plain program names, an `all` holding one,
+    or an `any` whose every branch has one. Used by Hooks.guards_for to skip guards that cannot
+    match a parsed line."""
+    if not isinstance(when, dict):
         return None
-    spec = when["shell"]
-    program = spec.get("program")
-    names = [program] if isinstance(program, str) else program
-    if not names or any(set("*?[") & set(str(n)) for n in names):
+    if "shell" in when:
+        if when.get("arg", "command") != "command":
+            return None
+        program = when["shell"].get("program")
+        names = [program] if isinstance(program, str) else program
+        if not names or any(set("*?[") & set(str(n)) for n in names):
+            return None
+        return frozenset(str(n) for n in names)
+    if isinstance(when.get("all"), list):
+        for part in when["all"]:
+            if isinstance(part, dict) and "arg" not in part and when.get("arg") is not None:
+                part = {**part, "arg": when["arg"]}
+            found = _programs(part)
+            if found:
+                return found
         return None
-    return frozenset(str(n) for n in names)
+    if isinstance(when.get("any"), list) and when["any"]:
+        sets = [_programs({**p, "arg": when["arg"]} if isinstance(p, dict) and "arg" not in p and when.get("arg")
+                          else p) for p in when["any"]]
+        if all(sets):
+            return frozenset().union(*sets)
+    return None
 
 
 def compile_guards(section: dict, ext: ExtCtx) -> list[Rule]:
