@@ -209,7 +209,7 @@ class Dialogs:
             return []
         out: Fragments = [("class:dialog.border", "╭─ "), ("class:dialog.title", dialog.title),
                           ("class:dialog.border", " ─\n")]
-        for line in _lines(dialog.body):
+        for line in render.split_lines(dialog.body):
             out += [("class:dialog.border", "│ "), *line, ("", "\n")]
         for i, choice in enumerate(dialog.choices):
             mark = "› " if i == dialog.selected else "  "
@@ -241,17 +241,3 @@ def _message(source: str, message: str) -> Fragments:
     if source:
         out.append(("class:muted", f"asked by extension {source}\n"))
     return out
-
-
-def _lines(fragments: Fragments) -> list[Fragments]:
-    lines: list[Fragments] = [[]]
-    for style, text in fragments:
-        parts = text.split("\n")
-        for i, part in enumerate(parts):
-            if i:
-                lines.append([])
-            if part:
-                lines[-1].append((style, part))
-    if lines and not lines[-1]:
-        lines.pop()
-    return lines

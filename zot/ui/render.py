@@ -76,14 +76,15 @@ def highlight(code: str, language: str = "") -> Fragments:
 def _code_block(lines: list[str], language: str, indent: str) -> Fragments:
     body = "".join(line[len(indent):] if line.startswith(indent) else line for line in lines)
     out: Fragments = []
-    for line_frags in _split_lines(highlight(body, language)):
+    for line_frags in split_lines(highlight(body, language)):
         out.append(("class:md.fence", "  "))
         out.extend(line_frags)
         out.append(("", "\n"))
     return out
 
 
-def _split_lines(fragments: Fragments) -> list[Fragments]:
+def split_lines(fragments: Fragments) -> list[Fragments]:
+    """Styled fragments cut into one list per line (the dialogs and code blocks both need it)."""
     lines: list[Fragments] = [[]]
     for style, text in fragments:
         parts = text.split("\n")
