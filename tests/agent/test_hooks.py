@@ -17,7 +17,7 @@ import pytest
 from tests.agent.conftest import of_type, sent
 from tests.fakellm import call, text, tool_calls
 from zot.agent import events as ev
-from zot.agent.hooks import CallInfo, ConfirmRequest, Hooks, Rewrite, Source, Verdict
+from zot.ext.hooks import CallInfo, ConfirmRequest, Hooks, Rewrite, Source, Verdict
 
 
 @dataclass
