@@ -14,7 +14,7 @@ from zot.config import Settings, load_settings
 from zot.diagnostics import Diagnostic
 from zot.ext import trust as trust_mod
 from zot.ext.discover import SCOPE_ORDER, Found, discover, manifest_in
-from zot.ext.validate import Checked, check_file, cross_check
+from zot.ext.validate import Checked, check_file_cached, cross_check
 
 # shipped extensions that are on until the user turns them off; the others are examples
 SHIPPED_ON = frozenset({"safety"})
@@ -57,8 +57,6 @@ class Extension:
 def resolve_params(data: dict, overrides: dict, problems: list[str] | None = None) -> dict[str, Any]:
     """Defaults, then the user's settings. An override of an undeclared param, or one that does not
     fit the declaration, is left out and described in `problems`."""
-    from jsonschema import Draft202012Validator
-
     declared = data.get("params") or {}
     params: dict[str, Any] = {}
     for name, spec in declared.items():
@@ -72,6 +70,8 @@ def resolve_params(data: dict, overrides: dict, problems: list[str] | None = Non
             if problems is not None:
                 problems.append(f"settings set param `{key}`, which extension {data.get('name')} does not declare")
             continue
+        from jsonschema import Draft202012Validator   # only when settings override a param
+
         schema = {k: v for k, v in spec.items() if k in ("type", "enum", "items", "minimum", "maximum")}
         error = next(iter(Draft202012Validator(schema).iter_errors(value)), None)
         if error is not None:
@@ -91,7 +91,7 @@ def load_extensions(project: Path, cli_paths: tuple[Path, ...] = (), discover_sc
     found = [Found((manifest_in(p) or p / "extension.yaml") if p.is_dir() else p, "cli") for p in cli_paths]
     if discover_scopes:
         found += discover(project)
-    exts = [Extension(f, check_file(f.path)) for f in found]
+    exts = [Extension(f, check_file_cached(f.path)) for f in found]
     winners: dict[str, Extension] = {}
     for ext in sorted(exts, key=lambda e: SCOPE_ORDER[e.found.scope]):
         entry = settings.extension(ext.name)

@@ -268,6 +268,8 @@ def compile_template(source: str):
 
 def render(source: str, context: dict[str, Any]) -> str:
     """Render within the limits; raises jinja2 errors (the caller turns them into an error result)."""
+    if not looks_templated(source):   # plain text: no need for Jinja (nor its import at start-up)
+        return source
     template = compile_template(source)
     token = _steps.set([MAX_STEPS])
     try:

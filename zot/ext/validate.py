@@ -95,6 +95,55 @@ def check_file(path: Path) -> Checked:
     return checked
 
 
+def check_file_cached(path: Path) -> Checked:
+    """check_file for start-up: a file whose exact content was clean before (same zot, same
+    schemas) is only parsed, not checked again. Problems are never cached, so a broken file is
+    always re-checked and reported."""
+    import hashlib
+
+    from zot import __version__
+    from zot.config import zot_home
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return check_file(path)
+    key = hashlib.sha256(raw + b"\0" + __version__.encode() + b"\0" + _schemas_digest()).hexdigest()
+    marker = zot_home() / "cache" / "clean" / key
+    if marker.exists():
+        doc = load_document(path)
+        if isinstance(doc.plain, dict) and not doc.diagnostics:
+            return Checked(doc, kind_of(path), data=doc.plain)
+    checked = check_file(path)
+    if checked.data is not None and not checked.diagnostics:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass   # no cache, just slower start-ups
+    return checked
+
+
+_SCHEMAS: bytes | None = None
+
+
+def _schemas_digest() -> bytes:
+    global _SCHEMAS
+    if _SCHEMAS is None:
+        import hashlib
+
+        from zot.config import shipped_dir
+
+        digest = hashlib.sha256()
+        for name in ("extension.schema.json", "recipe.schema.json"):
+            try:
+                digest.update((shipped_dir("schemas") / name).read_bytes())
+            except OSError:
+                pass
+        _SCHEMAS = digest.digest()
+    return _SCHEMAS
+
+
 def check_recipe(doc: Document, data: dict) -> list[Diagnostic]:
     from zot.config import shipped_dir
 

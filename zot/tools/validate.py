@@ -6,21 +6,24 @@ dumping a jsonschema traceback.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:  # jsonschema takes ~40 ms to import: not on the REPL's start-up path
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 MAX_MESSAGES = 5
 
-_validators: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+_validators: dict[int, tuple[dict[str, Any], "Draft202012Validator"]] = {}
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer",
                float: "number", type(None): "null"}
 
 
-def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+def _validator(schema: dict[str, Any]) -> "Draft202012Validator":
     """Compiled once per schema object; the schema is kept so its id cannot be reused by another."""
+    from jsonschema import Draft202012Validator
+
     cached = _validators.get(id(schema))
     if cached is None or cached[0] is not schema:
         cached = (schema, Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER))
@@ -28,7 +31,7 @@ def _validator(schema: dict[str, Any]) -> Draft202012Validator:
     return cached[1]
 
 
-def _where(error: ValidationError) -> str:
+def _where(error: "ValidationError") -> str:
     where = ""
     for part in error.absolute_path:
         where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
@@ -40,7 +43,7 @@ def _value(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: "ValidationError") -> str:
     where, kind, expected = _where(error), error.validator, error.validator_value
     name = f"argument {where!r}" if where else "the arguments"
     got = f"got {_JSON_TYPES.get(type(error.instance), type(error.instance).__name__)} {_value(error.instance)}"
@@ -69,7 +72,7 @@ def _describe(error: ValidationError) -> str:
     return f"{name}: {error.message}"
 
 
-def _order(error: ValidationError) -> tuple[list[str], int, str]:
+def _order(error: "ValidationError") -> tuple[list[str], int, str]:
     """Outer problems first, and within one object, missing arguments before unexpected ones."""
     rank = {"required": 0, "additionalProperties": 1}.get(str(error.validator), 2)
     return [str(part) for part in error.absolute_path], rank, str(error.validator)

@@ -41,6 +41,7 @@ class Dialog:
     placeholder: str = ""
     default_text: str = ""
     future: asyncio.Future | None = None
+    grace: bool = True          # asked by the agent or an extension, not by the user's own command
 
 
 def _value_lines(value: Any) -> list[str]:
@@ -141,7 +142,8 @@ class Dialogs:
 
     def too_soon(self) -> bool:
         """A key typed before the dialog could be read (say `y` for the prompt) must not answer it."""
-        return time.monotonic() - self.opened < GRACE
+        dialog = self.active
+        return dialog is not None and dialog.grace and time.monotonic() - self.opened < GRACE
 
     def pick(self, index: int | None = None) -> None:
         dialog = self.active
@@ -186,7 +188,8 @@ class Dialogs:
     async def confirm(self, source: str, title: str, message: str, default: bool = False) -> bool | None:
         choices = [Choice("Yes", True, "y"), Choice("No", False, "n")]
         body = _message(source, message)
-        return await self.ask(Dialog(title or "Confirm", body, choices, selected=0 if default else 1))
+        return await self.ask(Dialog(title or "Confirm", body, choices, selected=0 if default else 1,
+                                     grace=bool(source)))
 
     async def select(self, source: str, title: str, message: str, options: list[str],
                      default: str | None = None) -> str | None:
@@ -194,7 +197,8 @@ class Dialogs:
             return None
         selected = options.index(default) if default in options else 0
         choices = [Choice(str(option), str(option)) for option in options]
-        return await self.ask(Dialog(title or "Choose", _message(source, message), choices, selected=selected))
+        return await self.ask(Dialog(title or "Choose", _message(source, message), choices, selected=selected,
+                                     grace=bool(source)))
 
     async def input(self, source: str, title: str, message: str, placeholder: str = "",
                     default: str = "") -> str | None:
