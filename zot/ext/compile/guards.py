@@ -62,6 +62,7 @@ class Rule:
     on_error: str
     shadow: bool
     source: Source
+    same_as: str | None = None     # rules whose matchers are written alike share one answer per call
 
     def subject(self, call: CallInfo) -> Subject:
         """The call as matchers see it; one per extension per call (rules of an extension share it)."""
@@ -79,7 +80,16 @@ class Rule:
         """True/False; raises MatchError when the matcher cannot decide."""
         if not applies(self.tools, call.tool):
             return False
-        return True if self.matcher is None else self.matcher.match(self.subject(call))
+        if self.matcher is None:
+            return True
+        if self.same_as is None:
+            return self.matcher.match(self.subject(call))
+        answers = _on_call(call, "_matcher_answers")
+        key = (self.same_as, id(call.args))
+        held = answers.get(key)
+        if held is None or held[0] is not call.args:     # the args object is kept: its id cannot be reused
+            held = answers[key] = (call.args, self.matcher.match(self.subject(call)))
+        return held[1]
 
     def render(self, source: str, call: CallInfo) -> str:
         if not templates.looks_templated(source):
@@ -181,6 +191,7 @@ def compile_guard(name: str, node: dict, ext: ExtCtx) -> Rule:
     matcher = compile_matcher(node["when"], ctx) if isinstance(node.get("when"), dict) else None
     default_error = "deny" if action in FAIL_CLOSED else ("allow" if action != "rewrite" else "allow")
     common = dict(ext=ext, name=name, tools=tools, matcher=matcher, priority=int(node.get("priority", 0)),
+                  same_as=_sameness(node.get("when"), ctx, ext),
                   on_error=node.get("on_error", default_error), shadow=node.get("mode") == "shadow",
                   source=Source(ext.name, name, ctx.location))
     if action == "rewrite":
@@ -217,6 +228,23 @@ def _programs(when) -> frozenset[str] | None:
         if all(sets):
             return frozenset().union(*sets)
     return None
+
+
+def _sameness(when, ctx: CompileCtx, ext: ExtCtx) -> str | None:
+    """A key equal for two rules exactly when their matchers must give the same answer on a call:
+    the same `when:`, the same failure mode and default argument, and (for expressions, which can
+    read params) the same params. Twenty teams writing the same rule cost one evaluation."""
+    if not isinstance(when, dict):
+        return None
+    import json
+
+    try:
+        text = json.dumps(when, sort_keys=True)
+        if "expr" in text:
+            text += json.dumps(ext.params, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return None
+    return f"{ctx.fail_closed}|{ctx.default_arg}|{ctx.tools}|{text}"
 
 
 def compile_guards(section: dict, ext: ExtCtx) -> list[Rule]:
