@@ -271,8 +271,6 @@ def test_a_settings_file_with_only_comments_reads_as_empty(project, zot_home):
     assert listed(project)["mine"]["state"] == "loaded"
 
 
-@pytest.mark.xfail(strict=True, reason="zot/cmd/ext.py _set_enabled refuses a settings file that has "
-                                       "only comments (`error[empty]`)")
 def test_disable_writes_into_a_settings_file_with_only_comments(project, zot_home):
     add_ext(zot_home / "extensions", "mine", HEAD.format(name="mine", version="0.3.0"))
     settings = zot_home / "settings.yaml"

@@ -199,11 +199,15 @@ def _set_enabled(args: argparse.Namespace, enabled: bool) -> int:
     path = settings_path("project" if args.project else "global", project)
     was_trusted = args.project and trust_mod.is_trusted(project)
     data = CommentedMap()
+    lead = ""
     if path.exists():
         doc = load_document(path)
-        if doc.diagnostics:
+        if [d.code for d in doc.diagnostics] == ["empty"]:
+            lead = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
+        elif doc.diagnostics:
             raise UserError(format_text(doc.diagnostics[0], doc.text), "fix the settings file first")
-        data = doc.data
+        else:
+            data = doc.data
     exts = data.setdefault("extensions", CommentedMap())
     if not isinstance(exts, dict):
         raise UserError(f"{path}: `extensions` must be a mapping", "write `extensions: {NAME: {enabled: true}}`")
@@ -212,6 +216,8 @@ def _set_enabled(args: argparse.Namespace, enabled: bool) -> int:
         entry = exts[args.name] = CommentedMap()
     entry["enabled"] = enabled
     dump_roundtrip(data, path)
+    if lead:   # a file of only comments: keep them above what we wrote
+        path.write_text(lead + path.read_text(encoding="utf-8"), encoding="utf-8")
     if was_trusted:
         trust_mod.trust(project)  # our own edit should not make the project untrusted
     print(f"{'enabled' if enabled else 'disabled'} {args.name} in {path}")
