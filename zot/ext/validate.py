@@ -97,9 +97,10 @@ def check_file(path: Path) -> Checked:
 
 def check_file_cached(path: Path) -> Checked:
     """check_file for start-up: a file whose exact content was clean before (same zot, same
-    schemas) is only parsed, not checked again. Problems are never cached, so a broken file is
-    always re-checked and reported."""
+    schemas) is neither checked nor parsed again: its data comes from the cache as JSON. Problems
+    are never cached, so a broken file is always re-checked and reported."""
     import hashlib
+    import json
 
     from zot import __version__
     from zot.config import zot_home
@@ -110,16 +111,23 @@ def check_file_cached(path: Path) -> Checked:
         return check_file(path)
     key = hashlib.sha256(raw + b"\0" + __version__.encode() + b"\0" + _schemas_digest()).hexdigest()
     marker = zot_home() / "cache" / "clean" / key
-    if marker.exists():
-        doc = load_document(path)
-        if isinstance(doc.plain, dict) and not doc.diagnostics:
-            return Checked(doc, kind_of(path), data=doc.plain)
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if isinstance(data, dict):
+        doc = Document(path, raw.decode("utf-8-sig", errors="replace"), _plain=data, _lazy=True)
+        return Checked(doc, kind_of(path), data=data)
     checked = check_file(path)
     if checked.data is not None and not checked.diagnostics:
         try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        except OSError:
+            text = json.dumps(checked.data, sort_keys=True)
+            if json.loads(text) == checked.data:      # only data JSON keeps exactly (no dates, int keys)
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                tmp = marker.with_suffix(".tmp")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(marker)
+        except (OSError, TypeError, ValueError):
             pass   # no cache, just slower start-ups
     return checked
 

@@ -39,9 +39,26 @@ def _name_test(patterns: list[str]):
     return lambda name: _name_ok(name, patterns)
 
 
-def shell_test(spec: dict, fail_closed: bool, args_matcher=None):
-    from zot.ext.shell import has_flag, parse_command_line
+def has_flag(cmd, name: str, aliases) -> bool:
+    """The parser (tree-sitter and its tables) is imported on the first shell line, not at start-up;
+    after that these two names are the parser's own functions."""
+    _load_parser()
+    return has_flag(cmd, name, aliases)
 
+
+def parse_command_line(src: str):
+    _load_parser()
+    return parse_command_line(src)
+
+
+def _load_parser() -> None:
+    global has_flag, parse_command_line
+    from zot.ext import shell as parser
+
+    has_flag, parse_command_line = parser.has_flag, parser.parse_command_line
+
+
+def shell_test(spec: dict, fail_closed: bool, args_matcher=None):
     programs = _names(spec.get("program"))
     subcommands = _names(spec.get("subcommand"))
     flags = _names(spec.get("flags"))
