@@ -4,6 +4,7 @@ Each test starts zot against tests/fakellm.py and asserts on what the screen sho
 """
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -318,3 +319,50 @@ def test_ctrl_c_twice_exits(proj, tmp_path, terms):
     term.child.expect(__import__("pexpect").EOF, timeout=20)
     term.child.close()
     assert term.child.exitstatus == 0
+
+
+ASKER = '''
+from zot.sdk import Extension
+
+ext = Extension("asker", version="1.0.0")
+
+
+@ext.command("ask", description="asks two questions")
+def ask(args, ctx):
+    color = ctx.select("Pick a colour", ["red", "blue", "green"])
+    sure = ctx.confirm("Really?", f"use {color}?")
+    return f"you chose {color}, sure={sure}"
+
+
+ext.run()
+'''
+
+
+def test_script_questions_render_as_dialogs_and_answer_the_script(proj, tmp_path, terms):
+    folder = tmp_path / "asker"
+    folder.mkdir()
+    (folder / "main.py").write_text(ASKER)
+    (folder / "extension.yaml").write_text(
+        "schema: zot/extension/v1\nname: asker\nversion: 1.0.0\ndescription: asks\n"
+        f"script: {{exec: {sys.executable}, args: [main.py]}}\n")
+    term = start(proj, tmp_path, "-e", str(folder))
+    terms.append(term)
+    term.type("/ask")
+    dialog = term.wait_for("Pick a colour", screen_only=True)
+    assert "red" in dialog and "green" in dialog and "asker" in dialog
+    time.sleep(0.5)                                  # keys in a question's first moment are ignored
+    term.key("down")
+    term.key("enter")
+    term.wait_for("Really?", screen_only=True)
+    time.sleep(0.5)
+    term.send("y")
+    assert "you chose blue, sure=True" in term.wait_for("you chose blue")
+
+
+def test_clear_empties_the_screen(proj, tmp_path, terms):
+    term = start(proj, tmp_path)
+    terms.append(term)
+    term.type("!echo marker-before-clear")
+    term.wait_for("marker-before-clear", screen_only=True)
+    term.type("/clear")
+    term.wait_for(lambda t: "marker-before-clear" not in t, screen_only=True)
