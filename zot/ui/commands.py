@@ -49,7 +49,7 @@ async def cmd_help(repl: Any, arg: str) -> None:
     out.append(("class:md.h2", "Keys\n"))
     for keys, what in KEYS_HELP:
         out += [("class:md.code", f"  {keys:<18}"), ("", f" {what}\n")]
-    out.append(("class:muted", "  @path adds a file reference; pasting a lot of text shows a placeholder.\n"))
+    out.append(("class:muted", "  @path attaches that file to the message; pasting a lot of text shows a placeholder.\n"))
     repl.printer.print(out)
 
 
