@@ -153,8 +153,10 @@ def test_a_message_sent_while_the_agent_works_is_queued_and_sent_after_the_turn(
     term.type("first question")
     term.wait_for("first answer", screen_only=True)
     term.type("second question")
-    queued = term.wait_for("queued: second question", screen_only=True)
-    assert "when this turn ends" in queued
+    # wait for the whole line: the screen can be caught half painted
+    queued = term.wait_for(lambda t: "queued: second question" in t and "when this turn ends" in t,
+                           screen_only=True)
+    assert "queued: second question" in queued
     term.wait_for("second answer")
     assert len(server.requests) == 2
     assert last_user(server.requests[1]) == "second question"
