@@ -35,6 +35,15 @@ class Diagnostic:
         return d
 
 
+def did_you_mean(word: str, choices, cutoff: float = 0.6, quote: str = "`{}`") -> str:
+    """`did you mean `x`? ` (with a trailing space) for the closest choice, or "" when none is close:
+    the one wording every suggestion in zot uses."""
+    import difflib
+
+    found = difflib.get_close_matches(str(word), sorted(str(c) for c in choices), n=1, cutoff=cutoff)
+    return f"did you mean {quote.format(found[0])}? " if found else ""
+
+
 def format_text(diag: Diagnostic, source: str | None = None) -> str:
     """`path:line:col: severity[code]: message`, the source line with a caret, then the hint."""
     where = diag.file

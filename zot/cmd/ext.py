@@ -191,11 +191,9 @@ def _set_enabled(args: argparse.Namespace, enabled: bool) -> int:
     project = find_project_root()
     names = sorted({e.name for e in load_extensions(project)})
     if args.name not in names:
-        import difflib
+        from zot.diagnostics import did_you_mean
 
-        close = difflib.get_close_matches(args.name, names, n=1)
-        raise UserError(f"no extension named `{args.name}`",
-                        (f"did you mean `{close[0]}`? " if close else "") + "see `zot ext list`")
+        raise UserError(f"no extension named `{args.name}`", did_you_mean(args.name, names) + "see `zot ext list`")
     path = settings_path("project" if args.project else "global", project)
     was_trusted = args.project and trust_mod.is_trusted(project)
     data = CommentedMap()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zot.diagnostics import Diagnostic, sort_key
+from zot.diagnostics import Diagnostic, did_you_mean, sort_key
 from zot.ext import schema_check
 from zot.ext.checks.cross import Manifest, check_all
 from zot.ext.checks.local import check_document
@@ -169,13 +169,10 @@ def check_recipe(doc: Document, data: dict) -> list[Diagnostic]:
                                     "paths are relative to the folder of recipe.yaml"))
         name = item.get("name")
         if isinstance(name, str) and name not in shipped:
-            import difflib
-
-            close = difflib.get_close_matches(name, sorted(shipped), n=1)
             out.append(doc.diag(("extensions", i, "name"), "unknown-extension",
                                 f"zot ships no extension `{name}`",
-                                (f"did you mean `{close[0]}`? " if close else "") +
-                                "use `path:` for your own extensions", severity="warning"))
+                                did_you_mean(name, shipped) + "use `path:` for your own extensions",
+                                severity="warning"))
     return out
 
 

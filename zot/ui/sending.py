@@ -99,7 +99,7 @@ class SendMixin:
         await HANDLERS[word](self, text[1:].partition(" ")[2])
 
     def unknown_command(self, word: str, table: Any) -> None:
-        import difflib
+        from zot.diagnostics import did_you_mean
 
         owners = [c for c in table.qualified.values() if c.name == word] if table else []
         if len(owners) > 1:
@@ -107,8 +107,7 @@ class SendMixin:
                              + ": use " + " or ".join(f"/{c.qualified}" for c in owners))
             return
         names = list(BUILTIN_COMMANDS) + (list(table.bare) + list(table.qualified) if table else [])
-        close = difflib.get_close_matches(word, names, n=1)
-        hint = f"did you mean /{close[0]}? " if close else ""
+        hint = did_you_mean(word, names, quote="/{}")
         self.view.notice("error", f"there is no command /{word}: {hint}/help lists them; to send text that "
                                   "starts with /, put a space before it")
 

@@ -1,12 +1,11 @@
 """Checks across every manifest validated together: unique names, known tools and arguments."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
-from zot.diagnostics import Diagnostic
+from zot.diagnostics import Diagnostic, did_you_mean
 from zot.ext.checks.sites import mapping, matchers, seq
 from zot.yamlio import Document
 
@@ -51,9 +50,8 @@ def _tool_hint(name: str, tools: dict) -> str:
     lowered = {t.lower(): t for t in tools}
     if name.lower() in lowered:
         return f"did you mean `{lowered[name.lower()]}`?"
-    close = difflib.get_close_matches(name, sorted(tools), n=1, cutoff=0.6)
     listing = ", ".join(f"`{t}`" for t in sorted(tools))
-    return (f"did you mean `{close[0]}`? " if close else "") + f"known tools: {listing}"
+    return did_you_mean(name, tools) + f"known tools: {listing}"
 
 
 def _check_tool_refs(m: Manifest, base: tuple, value: Any, tools: dict) -> Iterator[Diagnostic]:
@@ -89,9 +87,7 @@ def _check_args(m: Manifest, gname: str, guard: dict, tools: dict) -> Iterator[D
             continue
         root = arg.split(".", 1)[0]
         if root not in props:
-            close = difflib.get_close_matches(root, sorted(props), n=1, cutoff=0.5)
-            hint = (f"did you mean `{close[0]}`? " if close else "") + \
-                f"`{tool}` takes: " + ", ".join(f"`{p}`" for p in props)
+            hint = did_you_mean(root, props, cutoff=0.5) + f"`{tool}` takes: " + ", ".join(f"`{p}`" for p in props)
             where = path + ("arg",) if "arg" in matcher else path
             yield m.doc.diag(where, "unknown-argument", f"the tool `{tool}` has no argument `{root}`", hint)
 

@@ -7,16 +7,14 @@ from functools import lru_cache
 from dataclasses import replace
 from typing import Iterator
 
-from zot.diagnostics import Diagnostic
+from zot.diagnostics import Diagnostic, did_you_mean
 from zot.ext import expr as expressions
 from zot.ext import templates
 from zot.ext.checks.sites import Site, expr_sites, mapping, regex_sites, seq, template_sites
 from zot.yamlio import Document
 
 
-def _close(word: str, choices) -> str:
-    found = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean `{found[0]}`? " if found else ""
+_close = did_you_mean
 
 
 def _block_offset(doc: Document, path: tuple) -> int:
