@@ -10,6 +10,7 @@ import os
 import sys
 
 from zot import __version__
+from zot.agent.options import REASONING_LEVELS
 
 SUBCOMMANDS = ("ext", "trust", "sessions", "rpc")
 
@@ -28,15 +29,28 @@ def _main_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zot", description="A terminal coding agent whose extensions are data.",
         epilog="sub-commands: zot ext (validate, list, new, enable, disable, test, explain, widgets, logs), "
-               "zot trust, zot sessions, zot rpc. Run `zot ext --help` for extension commands.")
-    p.add_argument("--version", action="version", version=f"zot {__version__}")
+               "zot trust, zot sessions, zot rpc (NDJSON on stdin/stdout, see docs/rpc.md). "
+               "Run `zot ext --help` for extension commands.")
+    p.add_argument("-v", "--version", action="version", version=f"zot {__version__}")
     p.add_argument("prompt", nargs="*", help="the prompt (with -p or --json); read from stdin when absent")
     p.add_argument("-p", "--print", dest="print_mode", action="store_true",
                    help="run the prompt to completion and print the final answer")
     p.add_argument("--json", dest="json_mode", action="store_true", help="print one JSON object per event")
+    p.add_argument("--rpc", action="store_true", help="speak NDJSON commands and events on stdin/stdout (= zot rpc)")
     p.add_argument("--model", help="a litellm model string, e.g. anthropic/claude-sonnet-4-5 (or ZOT_MODEL)")
-    p.add_argument("--api-base", help="the API base URL for the model")
+    p.add_argument("--list-models", nargs="?", const="", metavar="FILTER",
+                   help="print the model names zot knows (those containing FILTER) and exit")
+    p.add_argument("--api-base", "--base-url", dest="api_base", help="the API base URL for the model")
     p.add_argument("--api-key", help="the API key (default: the provider's environment variable)")
+    p.add_argument("--reasoning", choices=REASONING_LEVELS,
+                   help="how hard the model should think, for models that support it")
+    p.add_argument("--system-prompt", metavar="TEXT", help="replace zot's own instructions with TEXT")
+    p.add_argument("--append-system-prompt", action="append", metavar="TEXT",
+                   help="add TEXT to the system prompt (repeatable)")
+    p.add_argument("--cwd", metavar="DIR", help="work in DIR instead of the current folder")
+    p.add_argument("--tools", action="append", metavar="NAMES",
+                   help="offer the model only these tools, comma-separated (built-in and extension tools)")
+    p.add_argument("--no-tools", action="store_true", help="offer the model no tools at all")
     p.add_argument("--max-steps", type=_positive, default=None, help="stop after this many model turns")
     p.add_argument("--yes", action="store_true", help="answer yes to confirm guards when there is no UI")
     p.add_argument("-c", "--continue", dest="continue_session", action="store_true",
@@ -44,6 +58,7 @@ def _main_parser() -> argparse.ArgumentParser:
     p.add_argument("-r", "--resume", action="store_true", help="choose a session of this project to resume")
     p.add_argument("--session", metavar="PATH", help="use this session file")
     p.add_argument("--no-session", action="store_true", help="do not save this session")
+    p.add_argument("--save-session", action="store_true", help="rpc: save the session (off by default in rpc)")
     p.add_argument("-e", "--ext", action="append", default=[], metavar="PATH",
                    help="load this extension folder for this run (repeatable)")
     p.add_argument("--no-ext", action="store_true", help="do not discover extensions")
@@ -105,12 +120,48 @@ def dispatch(argv: list[str]) -> int:
             from zot.cmd import sessions as sessions_cmd
 
             return sessions_cmd.run(p.parse_args(rest))
-        print(f"zot {name}: not available in this build yet", file=sys.stderr)
-        return 2
-    args = _main_parser().parse_args(argv)
-    from zot.cmd import run as run_cmd
+        return run_mode(_main_parser().parse_args(["--rpc", *rest]))
+    return run_mode(_main_parser().parse_args(argv))
 
-    return run_cmd.run(args)
+
+def run_mode(args: argparse.Namespace) -> int:
+    """Choose the mode: rpc, the REPL (a terminal and no prompt), or -p / --json."""
+    from zot.config import UserError
+
+    if args.list_models is not None:
+        from zot.agent.models import known_models
+
+        for name in known_models():
+            if args.list_models.lower() in name.lower():
+                print(name)
+        return 0
+    if args.resume:
+        from pathlib import Path
+
+        from zot.config import find_project_root
+        from zot.modes.options import choose_session
+
+        args.session = choose_session(find_project_root(Path(args.cwd).resolve() if args.cwd else None))
+    from zot.modes.options import options_from_args
+
+    if args.rpc:
+        if args.prompt:
+            raise UserError("zot rpc takes no prompt on the command line",
+                            'send {"type": "prompt", "message": "..."} on stdin (see docs/rpc.md)', code=2)
+        from zot.modes import rpc
+
+        return rpc.run(options_from_args(args, save_session=False))
+    if not (args.print_mode or args.json_mode):
+        if args.prompt or not sys.stdin.isatty():
+            args.print_mode = True
+        else:   # a terminal and no prompt: the interactive REPL (zot/ui)
+            from zot.ui.app import run_repl
+
+            return run_repl(options_from_args(args))
+    from zot.modes import print as print_mode
+
+    prompt = print_mode.read_prompt(args.prompt)
+    return print_mode.run(options_from_args(args), prompt, args.json_mode)
 
 
 def main(argv: list[str] | None = None) -> int:

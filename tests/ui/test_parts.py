@@ -376,8 +376,9 @@ def test_painting_the_prompt_needs_neither_litellm_nor_the_agent():
     import sys
 
     heavy = ("litellm", "zot.agent.loop", "zot.ext.engine", "jsonschema")
-    code = ("import sys, argparse, zot.cli, zot.cmd.run, zot.ui.app, zot.ui.layout\n"
-            "zot.ui.app.Repl(argparse.Namespace())\n"
+    code = ("import sys, zot.cli, zot.modes.options, zot.ui.app, zot.ui.layout, zot.ui.commands\n"
+            "from zot.agent.options import Options\n"
+            "zot.ui.app.Repl(Options())\n"
             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -58,6 +58,8 @@ def transcript(messages: list[dict[str, Any]], budget: int = MAX_TRANSCRIPT) -> 
     lines = []
     for m in messages:
         content = m.get("content")
+        if isinstance(content, list):    # text and images: the summariser gets the text
+            content = "\n".join(p.get("text", "[image]") if isinstance(p, dict) else str(p) for p in content)
         if not isinstance(content, str):
             content = json.dumps(content, ensure_ascii=False) if content else ""
         calls = m.get("tool_calls") or []
@@ -81,8 +83,10 @@ def _budget(state: "AgentState") -> int:
     return min(MAX_TRANSCRIPT, size * 3 // 2) if size else MAX_TRANSCRIPT
 
 
-async def compact(state: "AgentState", reason: str, emit: "Emit", cancel: asyncio.Event | None = None) -> bool:
-    """Summarise the older messages; returns False (and says why) when nothing could be done."""
+async def compact(state: "AgentState", reason: str, emit: "Emit", cancel: asyncio.Event | None = None,
+                  announce: bool = True) -> bool:
+    """Summarise the older messages; returns False (and says why) when nothing could be done.
+    `announce` False leaves the "compacted" notice to the caller (`/compact` reports it itself)."""
     from zot.agent.session import compaction_record
     from zot.llm import LLMError, stream_chat
 
@@ -104,5 +108,6 @@ async def compact(state: "AgentState", reason: str, emit: "Emit", cancel: asynci
     state.compaction = (completion.text.strip(), first_kept)
     state.last_input_tokens = 0
     state.record(compaction_record(completion.text.strip(), first_kept))
-    emit(ev.Notice("info", f"compacted {first_kept - current} messages ({reason})"))
+    if announce:
+        emit(ev.Notice("info", f"compacted {first_kept - current} messages ({reason})"))
     return True

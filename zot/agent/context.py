@@ -46,8 +46,10 @@ def _read(path: Path) -> str:
 
 
 def system_prompt(cwd: Path, project_root: Path, tool_lines: list[str], extra: list[str] | None = None,
-                  extra_files: list[Path] | None = None) -> str:
-    parts = [IDENTITY, "", f"Working folder: {cwd}", f"Project root: {project_root}",
+                  extra_files: list[Path] | None = None, identity: str | None = None) -> str:
+    """`identity` (`--system-prompt`) replaces zot's own paragraph; the folder, the tools and the
+    context files stay, because the agent cannot work without them."""
+    parts = [IDENTITY if identity is None else identity, "", f"Working folder: {cwd}", f"Project root: {project_root}",
              f"Today: {_dt.date.today().isoformat()}", "", "Tools:"]
     parts += [f"- {line}" for line in tool_lines]
     for path in [*context_files(cwd, project_root), *(extra_files or [])]:

@@ -30,6 +30,7 @@ class SessionStart(_Event):
 class Input(_Event):
     type: ClassVar[str] = "input"
     text: str
+    source: str = "interactive"   # interactive | cli | rpc | script | queue
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class MessageEnd(_Event):
     type: ClassVar[str] = "message_end"
     message: dict[str, Any]
     usage: dict[str, Any] = field(default_factory=dict)
+    stop_reason: str = ""      # the provider's finish reason: stop, tool_calls, length, ...
 
 
 @dataclass(frozen=True)

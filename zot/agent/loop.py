@@ -47,6 +47,15 @@ class AgentState:
     notices: list[str] = field(default_factory=list)  # load problems to tell the user
     extra_files: list[Path] = field(default_factory=list)   # context files extensions add
     manager: Any = None                   # zot.ext.manager.ExtensionManager: scripts, reload
+    system_prompt: str | None = None      # --system-prompt: replaces zot's identity paragraph
+    tool_filter: set[str] | None = None   # --tools / --no-tools: the tools the model may use
+
+    def active_tools(self) -> dict[str, Tool]:
+        """The tools offered to the model and callable by it. Filtered by name at each use, because
+        scripts register tools while the session runs and a reload replaces them."""
+        if self.tool_filter is None:
+            return self.tools
+        return {name: tool for name, tool in self.tools.items() if name in self.tool_filter}
 
     def record(self, record: dict[str, Any]) -> None:
         if self.session is not None:
@@ -103,8 +112,9 @@ async def build_system(state: AgentState, emit: Emit, prompt: str = "") -> str:
             continue
         if text:
             fragments.append(text)
-    lines = [f"{t.name}: {t.description.splitlines()[0] if t.description else ''}" for t in state.tools.values()]
-    return system_prompt(state.cwd, state.project_root, lines, fragments, state.extra_files)
+    lines = [f"{t.name}: {t.description.splitlines()[0] if t.description else ''}"
+             for t in state.active_tools().values()]
+    return system_prompt(state.cwd, state.project_root, lines, fragments, state.extra_files, state.system_prompt)
 
 
 def _append(state: AgentState, message: dict[str, Any], usage: Usage | None = None) -> None:
@@ -133,7 +143,7 @@ def _log_decision(state: AgentState, outcome: Outcome) -> None:
 async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio.Event) -> None:
     facts = {"model": state.model.model,
              "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost, "messages": len(state.messages)}}
-    ctx = PathContext(tools=state.tools, hooks=state.hooks,
+    ctx = PathContext(tools=state.active_tools(), hooks=state.hooks,
                       tool_ctx=ToolContext(cwd=state.cwd, project_root=state.project_root, cancel=cancel,
                                            output_dir=state.output_dir, facts=facts),
                       auto_yes=state.auto_yes, always=state.always,
@@ -171,7 +181,7 @@ async def _complete(state: AgentState, system: str, emit: Emit, cancel: asyncio.
 
     for attempt in (1, 2):
         try:
-            return await stream_chat(state.model, context_messages(state, system), tool_specs(state.tools),
+            return await stream_chat(state.model, context_messages(state, system), tool_specs(state.active_tools()),
                                      on_text=lambda piece: emit(ev.MessageUpdate(piece)), cancel=cancel)
         except LLMError as err:
             if err.kind == "context_window" and attempt == 1 and await compact(state, "overflow", emit, cancel):
@@ -205,13 +215,26 @@ async def _message_transforms(state: AgentState, text: str, emit: Emit) -> str:
     return text
 
 
-async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.Event | None = None) -> ev.AgentEnd:
+def user_content(text: str, images: list[dict[str, Any]] | None) -> Any:
+    """The user message's content: the text, or text and images as OpenAI-style parts (litellm
+    translates them for every provider). An image is `{"mime_type": ..., "data": base64}`."""
+    if not images:
+        return text
+    parts: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+    parts += [{"type": "image_url", "image_url": {"url": f"data:{i['mime_type']};base64,{i['data']}"}}
+              for i in images]
+    return parts
+
+
+async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.Event | None = None,
+                    source: str = "interactive", images: list[dict[str, Any]] | None = None) -> ev.AgentEnd:
     """Take `prompt` to a final answer. Never raises for model or tool failures: they end the run
-    with `stop_reason` "error" and the message in `error`."""
+    with `stop_reason` "error" and the message in `error`. `source` says where the prompt came
+    from (on the `input` event); `images` go with the text in the user message."""
     from zot.agent.compaction import compact, over_threshold
 
     cancel = cancel or asyncio.Event()
-    emit(ev.Input(prompt))
+    emit(ev.Input(prompt, source))
     text = prompt
     for transform in state.hooks.input_transforms:
         try:
@@ -227,7 +250,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
     emit(ev.BeforeAgentStart(text))
     system = await build_system(state, emit, text)
     emit(ev.AgentStart(state.model.model))
-    _append(state, {"role": "user", "content": text})
+    _append(state, {"role": "user", "content": user_content(text, images)})
     run_usage = Usage()
     answer, stop, error = "", "stop", None
     step = 0
@@ -265,7 +288,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         completion.text = await _message_transforms(state, text_out, emit)
         message = _assistant_message(completion)
         _append(state, message, completion.usage)
-        emit(ev.MessageEnd(message, usage_dict(completion.usage)))
+        emit(ev.MessageEnd(message, usage_dict(completion.usage), completion.stop_reason))
         answer = completion.text
         if not completion.tool_calls:
             emit(ev.TurnEnd(step, 0))

@@ -6,30 +6,18 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from zot.agent.loop import AgentState
+from zot.agent.options import Options
 from zot.config import Settings, UserError, find_project_root, load_settings
+
+__all__ = ["NO_MODEL_HINT", "Options", "build_state", "load_engine", "model_config", "open_session",
+           "reload_extensions", "resolve_model", "start_scripts", "stop_scripts"]
 
 NO_MODEL_HINT = ("pass --model PROVIDER/NAME (e.g. --model anthropic/claude-sonnet-4-5), set ZOT_MODEL, "
                  "or write `model: ...` in ~/.zot/settings.yaml")
-
-
-@dataclass
-class Options:
-    model: str | None = None
-    api_base: str | None = None
-    api_key: str | None = None
-    max_steps: int | None = None
-    auto_yes: bool = False
-    continue_session: bool = False
-    session_path: str | None = None
-    no_session: bool = False
-    ext_paths: list[str] = field(default_factory=list)
-    no_ext: bool = False
-    cwd: Path | None = None
 
 
 def resolve_model(opts: Options, settings: Settings) -> str | None:
@@ -56,8 +44,10 @@ def model_config(opts: Options, settings: Settings, require_key: bool = True):
                             f"export {missing[0]}=... or pass --api-key", code=2)
     extra: dict[str, Any] = {}
     idle = float(settings.get("idle_timeout", 60))
+    reasoning = opts.reasoning or settings.get("reasoning")
     return ModelConfig(model=model, api_base=api_base, api_key=api_key, idle_timeout=idle,
-                       max_retries=int(settings.get("max_retries", 3)), extra=extra)
+                       max_retries=int(settings.get("max_retries", 3)), extra=extra,
+                       reasoning=None if reasoning == "off" else reasoning)
 
 
 def open_session(opts: Options, state: AgentState) -> list[str]:
@@ -105,7 +95,9 @@ def build_state(opts: Options, require_key: bool = True, require_model: bool = T
     from zot.ext import trust
     from zot.tools import builtin_tools
 
-    cwd = (opts.cwd or Path.cwd()).resolve()
+    cwd = (Path(opts.cwd).expanduser() if opts.cwd else Path.cwd()).resolve()
+    if not cwd.is_dir():
+        raise UserError(f"--cwd {cwd}: no such folder", "give an existing folder", code=2)
     project = find_project_root(cwd)
     settings = load_settings(project, trusted_project=trust.is_trusted(project))
     if require_model or resolve_model(opts, settings):
@@ -117,7 +109,9 @@ def build_state(opts: Options, require_key: bool = True, require_model: bool = T
     tools = {t.name: t for t in builtin_tools()}
     state = AgentState(model=cfg, tools=tools, cwd=cwd, project_root=project, max_steps=opts.max_steps,
                        auto_yes=opts.auto_yes, context_window=settings.get("context_window"),
-                       output_dir=Path(tempfile.gettempdir()) / "zot-output")
+                       output_dir=Path(tempfile.gettempdir()) / "zot-output", system_prompt=opts.system_prompt,
+                       system_extra=list(opts.append_system_prompt),
+                       tool_filter=None if opts.tools is None else set(opts.tools))
     state.notices = load_engine(opts, state, settings)
     return state, settings
 

@@ -14,7 +14,8 @@ class ModelConfig:
     first response), so a hung provider becomes an error instead of a frozen agent.
     `max_retries` and `retry_base_delay` drive zot's own retries (litellm's are turned off so
     that a retry never happens after text was already shown). `extra` is passed through to
-    `litellm.acompletion` unchanged (temperature, max_tokens, extra_headers, ...).
+    `litellm.acompletion` unchanged (temperature, max_tokens, extra_headers, ...); `reasoning`
+    (low, medium, high) becomes `reasoning_effort` for models that support it.
     """
 
     model: str
@@ -24,3 +25,4 @@ class ModelConfig:
     max_retries: int = 3
     retry_base_delay: float = 0.5
     extra: dict[str, Any] = field(default_factory=dict)
+    reasoning: str | None = None

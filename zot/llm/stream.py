@@ -102,7 +102,18 @@ def _request(cfg: ModelConfig, messages: list[dict[str, Any]],
         kwargs["api_base"] = cfg.api_base
     if cfg.api_key is not None:
         kwargs["api_key"] = cfg.api_key
+    if cfg.reasoning and cfg.reasoning != "off" and _supports_reasoning(cfg.model):
+        kwargs["reasoning_effort"] = cfg.reasoning
     return kwargs
+
+
+def _supports_reasoning(model: str) -> bool:
+    """`--reasoning` is dropped for a model litellm's map does not know to reason: litellm would
+    reject the parameter, and one flag must work with every model."""
+    try:
+        return bool(_litellm.load().supports_reasoning(model=model))
+    except Exception:
+        return False
 
 
 async def _attempt(litellm: ModuleType, cfg: ModelConfig, messages: list[dict[str, Any]],

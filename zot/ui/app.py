@@ -4,15 +4,14 @@ Start-up paints the prompt first; extensions load in a thread and litellm is imp
 background while the user types (anything sent meanwhile waits in the queue). With no model the
 REPL still works: slash commands, extension commands and `/model` need none.
 
-The REPL is one more listener of the agent's events: a turn is `run_agent(state, prompt,
-bus.emit, cancel)` exactly as in `-p` (`sending.py`), and everything shown comes from the bus
-(`view.py`), the tool-call confirmation hook (`dialogs.py`) and the scripts' UI port (`ReplUI`).
-While a turn runs the input stays live: Enter queues, Esc interrupts.
+The REPL is one more caller of the agent session (zot.agent.agent_session), exactly as `-p`
+and rpc: what is typed goes to `session.submit` (`sending.py`), and everything shown comes from
+the bus (`view.py`), the tool-call confirmation hook (`dialogs.py`) and the UI port (`ReplUI`).
+While a turn runs the input stays live: Enter queues (in the session's queue), Esc interrupts.
 """
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import signal
 import time
 from pathlib import Path
@@ -40,16 +39,16 @@ from zot.ui.widgets import WidgetBoard
 DOUBLE_PRESS = 2.0
 
 
-def run_repl(args: Any) -> int:
-    """`zot` with no prompt: run the REPL until the user leaves; returns the exit code. `args` are
-    the parsed command line (made into agent Options after the first paint: importing the agent
-    costs more than painting the prompt)."""
+def run_repl(opts: Any) -> int:
+    """`zot` with no prompt: run the REPL until the user leaves; returns the exit code. `opts` are
+    the session's Options (the agent itself is imported after the first paint: that costs more
+    than painting the prompt)."""
     import sys
 
     if not sys.stdout.isatty():
         raise UserError("the interactive REPL needs a terminal, and the output is not one",
                         'use zot -p "PROMPT" (or --json) to write to a file or a pipe', code=2)
-    return asyncio.run(Repl(args).run())
+    return asyncio.run(Repl(opts).run())
 
 
 class ReplUI:
@@ -83,25 +82,17 @@ class ReplUI:
 
 
 class Repl(SessionMixin, SendMixin):
-    def __init__(self, args: Any) -> None:
-        self.args = args
-        self.opts: Any = None           # zot.agent.setup.Options, once loaded
-        self.state: Any = None
-        self.settings: Any = None
-        self.bus: Any = None
+    def __init__(self, opts: Any) -> None:
+        self.opts = opts                # zot.agent.options.Options
+        self.session: Any = None        # zot.agent.agent_session.AgentSession, once loaded
         self.ready = False
-        self.queue: list[tuple[str, str]] = []          # (as typed, as sent)
-        self.work: asyncio.Task | None = None
-        self.work_label = ""
+        self.early: list[tuple[str, str]] = []          # (as typed, as sent) before the session exists
         self.work_since = 0.0
-        self.cancel: asyncio.Event | None = None
-        self.session_started = False
-        self.model_checked = ""
-        self.pending_context: list[str] = []
+        self.frozen = False
         self.hint: tuple[str, float] | None = None
         self.last_ctrl_c = 0.0
         self.load_error: BaseException | None = None
-        self.scripts: asyncio.Task | None = None
+        self._interrupted: Any = None
         self._started = False
         self._ticker: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -117,7 +108,7 @@ class Repl(SessionMixin, SendMixin):
         self.widgets = WidgetBoard(self._widget_list, lambda: self.state.cwd, self.facts, self.invalidate)
         self.view = Transcript(self.printer, self.tools, self.invalidate, self.columns)
         self.port = ReplUI(self)
-        self.cwd = Path.cwd().resolve()
+        self.cwd = Path(opts.cwd).expanduser().resolve() if getattr(opts, "cwd", None) else Path.cwd().resolve()
         self.buffer = Buffer(
             multiline=True, history=self._history(), auto_suggest=AutoSuggestFromHistory(),
             completer=ReplCompleter(BUILTIN_COMMANDS, self._commands, lambda: self.cwd, self._builtin_args),
@@ -156,24 +147,24 @@ class Repl(SessionMixin, SendMixin):
 
     async def _start(self) -> None:
         try:
-            self.opts, self.state, self.settings = await asyncio.to_thread(self._load)
+            self.session = await asyncio.to_thread(self._load)
         except BaseException as exc:  # a UserError (bad -e path, broken settings) or a bug
             self.load_error = exc
             self.exit(getattr(exc, "code", 1))
             return
-        from zot.agent.bus import Bus              # imported by the thread already
-        from zot.agent.setup import NO_MODEL_HINT, start_scripts
+        from zot.agent.setup import NO_MODEL_HINT   # imported by the thread already
         from zot.llm import preload
+        from zot.ui.mentions import attach
 
-        state = self.state
+        session, state = self.session, self.session.state
         self.cwd = state.cwd
-        self.bus = Bus(state.hooks)
-        self.bus.subscribe(self.view)
-        self.bus.subscribe(self.widgets.on_event)
-        if not self.opts.auto_yes:        # --yes: confirm guards allow without asking, as in -p
-            state.hooks.confirm = self.dialogs.confirm_tool
-        for notice in state.notices:
-            self.view.notice("warning", notice)
+        session.bus.subscribe(self.view)
+        session.bus.subscribe(self.widgets.on_event)
+        session.bus.subscribe(self.on_event)
+        session.prompt_filters.append(
+            lambda text, source: attach(text, state.cwd, state.project_root) if source == "interactive" else text)
+        session.on_reload.append(self.widgets.start)
+        await session.start(ui=self.port, confirm_tool=self.dialogs.confirm_tool, wait=False)
         if not state.model.model:
             self.printer.print([("class:notice.warning", "⚠ no model is configured. "),
                                 ("", f"To use one: /model PROVIDER/NAME here, or {NO_MODEL_HINT}. "
@@ -182,46 +173,50 @@ class Repl(SessionMixin, SendMixin):
         self.widgets.start()
         if self.opts.continue_session or self.opts.session_path:
             try:
-                self.ensure_session()
+                session.open()
                 self.show_resumed()
             except UserError as exc:
                 self.user_error(exc)
-        self.scripts = self.spawn(start_scripts(state, self.bus.notify, self.port))
         self.ready = True
+        for shown, full in self.early:
+            self.enqueue(shown, full)
+        self.early.clear()
         self.invalidate()
-        self.drain_queue()
 
-    def _load(self) -> tuple[Any, Any, Any]:
-        """In a thread: the agent's options and state (extensions loaded and compiled)."""
-        from zot.agent.setup import build_state
-        from zot.cmd.run import options
+    def _load(self) -> Any:
+        """In a thread: the agent session (extensions loaded and compiled)."""
+        from zot.agent.agent_session import AgentSession
 
-        opts = options(self.args) if not hasattr(self.args, "ext_paths") else self.args
-        state, settings = build_state(opts, True, False)
-        return opts, state, settings
+        return AgentSession.create(self.opts, require_model=False, merge_queued=True)
+
+    def on_event(self, event: Any) -> None:
+        """What only a screen does with an event: a command's `insert`, `/clear`, `/exit`, and the
+        last exchange of a session `/sessions` resumed."""
+        if event.type == "agent_start" and not self.frozen:
+            # litellm brings millions of long-lived objects; a full garbage collection walking them
+            # all stalls the screen for a tenth of a second now and then. Keep them out of it.
+            import gc
+
+            gc.freeze()
+            self.frozen = True
+        if event.type != "command_output" or event.is_error:
+            return
+        if event.action == "insert":
+            self.buffer.insert_text(event.text)
+        elif event.action == "exit":
+            self.exit()
+        elif event.action == "clear":
+            self.app.renderer.clear()
+        elif event.command == "sessions" and event.action == "notify" and event.text.startswith("resumed"):
+            self.show_last_exchange()
 
     async def _shutdown(self) -> None:
-        from zot.agent.setup import stop_scripts
-
         self.widgets.stop()
         self.dialogs.cancel_all()
         if self._ticker is not None:
             self._ticker.cancel()
-        if self.work is not None and not self.work.done():
-            if self.cancel is not None:
-                self.cancel.set()
-            done, _ = await asyncio.wait({self.work}, timeout=5)
-            if not done:
-                self.work.cancel()
-        if self.scripts is not None and not self.scripts.done():
-            self.scripts.cancel()
-        if self.state is not None:
-            self.end_session()
-            await self.bus.drain(timeout=5)
-            try:
-                await asyncio.wait_for(stop_scripts(self.state), 10)
-            except (asyncio.TimeoutError, Exception):
-                pass
+        if self.session is not None:
+            await self.session.close(timeout=5)
         self.printer.flush_now()
 
     def exit(self, code: int = 0) -> None:
@@ -234,8 +229,8 @@ class Repl(SessionMixin, SendMixin):
     # ---------------------------------------------------------------- keys
 
     def submit(self) -> None:
-        """Enter: send now, or queue while something runs (a few commands run at once)."""
-        from zot.ui.commands import IMMEDIATE
+        """Enter: to the session, which runs it now or queues it (a few commands run at once)."""
+        from zot.ui.commands import PRESENTERS
 
         text = self.buffer.text
         if not text.strip():
@@ -243,52 +238,31 @@ class Repl(SessionMixin, SendMixin):
         self.buffer.reset(append_to_history=True)
         full = self.pastes.expand(text)
         word = full[1:].split(maxsplit=1)[0] if full.startswith("/") and len(full) > 1 else ""
-        if word in IMMEDIATE and self.ready:
-            self.app.create_background_task(self._guard(self.run_builtin(word, full)))
-        elif self.busy or not self.ready or self.modal:
-            self.queue.append((text, full))
+        if word in PRESENTERS and self.ready:
+            self.echo(full)
+            self.app.create_background_task(self._guard(PRESENTERS[word](self, full[1:].partition(" ")[2])))
+        elif not self.ready:
+            self.early.append((text, full))
         else:
-            self.dispatch(text, full)
+            self.enqueue(text, full)
         self.invalidate()
-
-    def dispatch(self, shown: str, full: str) -> None:
-        if full.startswith("!"):
-            self.start_work(self.run_shell(full[1:].strip()), "running " + one_line(full[1:], 40))
-        elif full.startswith("/") and len(full) > 1:
-            self.start_work(self.run_command(full), one_line(full, 40))
-        else:
-            self.start_work(self.send_message(shown, full), "thinking")
-
-    def drain_queue(self) -> None:
-        """When nothing runs: send what was queued (a command alone; messages together)."""
-        if self.busy or not self.ready or not self.queue:
-            return
-        shown, full = self.queue.pop(0)
-        if not full.startswith(("/", "!")):
-            while self.queue and not self.queue[0][1].startswith(("/", "!")):
-                more_shown, more_full = self.queue.pop(0)
-                shown, full = f"{shown}\n\n{more_shown}", f"{full}\n\n{more_full}"
-        self.dispatch(shown, full)
 
     def escape(self) -> None:
         """Esc: interrupt what runs; queued messages come back into the editor."""
         self.interrupt()
-        if self.queue:
-            queued = "\n\n".join(shown for shown, _ in self.queue)
-            self.queue.clear()
+        waiting = [shown for shown, _ in self.early]
+        self.early.clear()
+        if self.session is not None:
+            waiting += [item.shown for item in self.session.take_queued()]
+        if waiting:
             current = self.buffer.text
-            self.buffer.text = queued + ("\n\n" + current if current else "")
+            self.buffer.text = "\n\n".join(waiting) + ("\n\n" + current if current else "")
             self.buffer.cursor_position = len(self.buffer.text)
         self.invalidate()
 
     def interrupt(self) -> None:
-        if self.work is None or self.work.done():
-            return
-        if self.cancel is not None:
-            self.cancel.set()
-        else:
-            self.work.cancel()
-        self.work_label = "interrupting"
+        if self.session is not None and self.session.abort():
+            self._interrupted = self.session.current      # its label becomes "interrupting"
 
     def ctrl_c(self) -> None:
         """Clear the input; on an empty one interrupt; a second press within 2 s exits."""
@@ -312,15 +286,36 @@ class Repl(SessionMixin, SendMixin):
 
     @property
     def busy(self) -> bool:
-        return self.work is not None and not self.work.done()
+        return self.session is not None and self.session.busy
+
+    @property
+    def work_label(self) -> str:
+        current = self.session.current if self.session is not None else None
+        if current is None:
+            return ""
+        return "interrupting" if current is self._interrupted else current.label
+
+    @property
+    def queue(self) -> list[tuple[str, str]]:
+        """What waits, as typed and as sent (shown under the input)."""
+        waiting = [(item.shown, item.text) for item in self.session.queued] if self.session is not None else []
+        return list(self.early) + waiting
+
+    @property
+    def state(self) -> Any:
+        return self.session.state if self.session is not None else None
+
+    @property
+    def bus(self) -> Any:
+        return self.session.bus if self.session is not None else None
+
+    @property
+    def scripts(self) -> asyncio.Task | None:
+        return self.session.scripts if self.session is not None else None
 
     @property
     def modal(self) -> bool:
         return self.dialogs.active is not None or self.panels.open
-
-    def new_cancel(self) -> asyncio.Event:
-        self.cancel = asyncio.Event()
-        return self.cancel
 
     def spawn(self, coro: Any) -> asyncio.Task:
         """A task the REPL ends itself at exit (prompt_toolkit's background tasks are cancelled
@@ -329,31 +324,6 @@ class Repl(SessionMixin, SendMixin):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
-
-    def start_work(self, coro: Any, label: str) -> None:
-        self.work_label, self.work_since = label, time.monotonic()
-        self.work = self.spawn(self._guard(coro, finish=True))
-        if self._ticker is None or self._ticker.done():
-            self._ticker = self.app.create_background_task(self._tick())
-        self.invalidate()
-
-    async def _guard(self, coro: Any, finish: bool = False) -> None:
-        try:
-            await coro
-        except asyncio.CancelledError:
-            self.printer.print([("class:notice.warning", "⏹ interrupted")])
-        except UserError as exc:
-            self.user_error(exc)
-        except Exception as exc:  # a bug: say where its log is, keep the REPL alive
-            from zot.errors import _crash_log
-
-            self.view.notice("error", f"internal error: {type(exc).__name__}: {exc} (details: {_crash_log(exc)})")
-        finally:
-            if finish:
-                self.work, self.cancel = None, None
-                self.view.activity = ""
-                self.invalidate()
-                self.drain_queue()
 
     async def _tick(self) -> None:
         """Animate the spinner while something runs."""
@@ -376,12 +346,7 @@ class Repl(SessionMixin, SendMixin):
         self.view.notice("error", exc.message + (f"\n  hint: {exc.hint}" if exc.hint else ""))
 
     def facts(self) -> dict[str, Any]:
-        state = self.state
-        if state is None:
-            return {}
-        usage = dataclasses.asdict(state.usage)
-        return {"model": state.model.model, "session": {"usage": usage, "cost": state.usage.cost,
-                                                        "messages": len(state.messages)}}
+        return self.session.facts() if self.session is not None else {}
 
     def _widget_list(self) -> list:
         engine = self.state.engine if self.state is not None else None

@@ -1,15 +1,18 @@
-"""What Enter sends: a message to the agent, a slash command, or a `!shell` command.
+"""What Enter sends: everything goes to the session (zot.agent.agent_session).
 
-A message is one `run_agent(state, prompt, bus.emit, cancel)`, exactly as in `-p`; the REPL sees
-its progress through the bus. Esc sets `cancel`.
+A message or a slash command is `session.submit(...)`: it runs now, or after what is queued,
+exactly as in `-p` and rpc. A `!command` is the REPL's own job, queued in the same line so its
+output reaches the next message. What happens shows up through the bus (`view.py`); this module
+only echoes what was typed and reports a failed item.
 """
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from zot.config import UserError
-from zot.ext.builtin_commands import BUILTIN_COMMANDS
+from zot.ui.toolline import one_line
 
 SHELL_CONTEXT_CHARS = 20_000
 SHELL_SCREEN_LINES = 40
@@ -18,110 +21,57 @@ SHELL_SCREEN_LINES = 40
 class SendMixin:
     """Part of zot.ui.app.Repl."""
 
-    model_checked: str
-    frozen = False
-    pending_context: list[str]
+    def enqueue(self, shown: str, full: str) -> None:
+        """Hand one typed entry to the session."""
+        from zot.agent.slash import is_command
 
-    async def model_ready(self) -> bool:
-        """Check the model (and its key) once per model; litellm is imported off the event loop,
-        so the screen never freezes on it."""
-        from zot.agent.setup import model_config
-        from zot.llm import preload
+        session = self.session
+        if full.startswith("!"):
+            command = full[1:].strip()
+            if not command:
+                return
+            item = session.submit_job(lambda cancel: self.run_shell(command, cancel), shown=shown,
+                                      label="running " + one_line(command, 40), on_start=self._item_started)
+        else:
+            label = one_line(full, 40) if is_command(full) else "thinking"
+            item = session.submit(full, "interactive", shown=shown, label=label, on_start=self._item_started)
+        self.spawn(self._guard(item.future))
+        self.invalidate()
 
-        state = self.state
-        if not (self.model_checked and self.model_checked == state.model.model):
-            try:
-                state.model = await asyncio.to_thread(model_config, self.opts, self.settings)
-            except UserError as exc:
-                self.user_error(exc)
-                return False
-            self.model_checked = state.model.model
-        await asyncio.to_thread(preload().join)
-        if not self.frozen:
-            # litellm brings millions of long-lived objects; a full garbage collection walking them
-            # all stalls the screen for a tenth of a second now and then. Keep them out of it.
-            import gc
+    def _item_started(self, item: Any) -> None:
+        self.work_since = time.monotonic()
+        if item.job is None:
+            self.echo(item.shown)
+        if self._ticker is None or self._ticker.done():
+            self._ticker = self.app.create_background_task(self._tick())
+        self.invalidate()
 
-            gc.freeze()
-            self.frozen = True
-        return True
+    async def _guard(self, awaitable: Any) -> None:
+        """Wait for one item and report how it failed, if it did; the REPL stays up."""
+        try:
+            await awaitable
+        except asyncio.CancelledError:
+            self.printer.print([("class:notice.warning", "⏹ interrupted")])
+        except UserError as exc:
+            self.user_error(exc)
+        except Exception as exc:  # a bug: say where its log is, keep the REPL alive
+            from zot.errors import _crash_log
 
-    async def send_message(self, shown: str, full: str, echo: bool = True) -> None:
-        """One turn. `shown` is what was typed (echoed), `full` what the model gets (pastes
-        expanded, `!command` outputs in front)."""
-        from zot.agent.loop import run_agent
+            self.view.notice("error", f"internal error: {type(exc).__name__}: {exc} (details: {_crash_log(exc)})")
+        finally:
+            if not self.busy:
+                self.view.activity = ""
+            self.invalidate()
 
-        if echo:
-            self.echo(shown)
-        if not await self.model_ready():
-            return
-        self.ensure_session()
-        if self.pending_context:
-            full = "\n\n".join([*self.pending_context, full])
-            self.pending_context.clear()
-        from zot.ui.mentions import attach
-
-        full = attach(full, self.state.cwd, self.state.project_root)
-        await run_agent(self.state, full, self.bus.emit, self.new_cancel())
-
-    async def run_command(self, text: str) -> None:
-        """`/name args`: a built-in, else an extension command (waiting for the scripts to be
-        ready when the name is not known yet)."""
-        from zot.agent import events as ev
-
-        word, _, rest = text[1:].partition(" ")
-        word = word.strip()
-        if word in BUILTIN_COMMANDS:
-            await self.run_builtin(word, text)
-            return
-        self.echo(text)
-        table = self.state.engine.commands if self.state.engine else None
-        command = table.find(word) if table else None
-        if command is None and self.scripts is not None and not self.scripts.done():
-            await asyncio.shield(self.scripts)     # a script's command may not be registered yet
-            command = table.find(word) if table else None
-        if command is None:
-            self.unknown_command(word, table)
-            return
-        outcome = await command.invoke(rest, self.state.cwd, self.facts())
-        self.bus.emit(ev.CommandOutput(command.qualified, outcome.action, outcome.text, outcome.is_error))
-        if outcome.is_error and outcome.status:
-            self.view.notice("error", f"/{command.qualified} failed: {outcome.status}")
-        if outcome.action == "insert" and not outcome.is_error:
-            self.buffer.insert_text(outcome.text)
-        elif outcome.action == "prompt" and not outcome.is_error:
-            await self.send_message(text, outcome.text, echo=False)
-
-    async def run_builtin(self, word: str, text: str) -> None:
-        from zot.ui.commands import HANDLERS
-
-        self.echo(text)
-        await HANDLERS[word](self, text[1:].partition(" ")[2])
-
-    def unknown_command(self, word: str, table: Any) -> None:
-        from zot.diagnostics import did_you_mean
-
-        owners = [c for c in table.qualified.values() if c.name == word] if table else []
-        if len(owners) > 1:
-            self.view.notice("error", f"/{word} is declared by " + " and ".join(c.ext.name for c in owners)
-                             + ": use " + " or ".join(f"/{c.qualified}" for c in owners))
-            return
-        names = list(BUILTIN_COMMANDS) + (list(table.bare) + list(table.qualified) if table else [])
-        hint = did_you_mean(word, names, quote="/{}")
-        self.view.notice("error", f"there is no command /{word}: {hint}/help lists them; to send text that "
-                                  "starts with /, put a space before it")
-
-    async def run_shell(self, command: str) -> None:
+    async def run_shell(self, command: str, cancel: asyncio.Event) -> None:
         """`!cmd`: run it with bash in the working folder, show the output, and put it in front of
         the next message. Esc kills it."""
-        if not command:
-            return
         self.echo("!" + command)
         proc = await asyncio.create_subprocess_exec(
             "bash", "-c", command, cwd=str(self.state.cwd), stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, start_new_session=True)
         reader = asyncio.ensure_future(proc.communicate())
-        stopper = asyncio.ensure_future(self.new_cancel().wait())
+        stopper = asyncio.ensure_future(cancel.wait())
         done, _ = await asyncio.wait({reader, stopper}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
         if reader not in done:
@@ -136,8 +86,8 @@ class SendMixin:
         self.printer.print(shell_block(output, proc.returncode))
         if len(output) > SHELL_CONTEXT_CHARS:
             output = "[… earlier output left out …]\n" + output[-SHELL_CONTEXT_CHARS:]
-        self.pending_context.append(f"I ran `{command}` in the shell (exit code {proc.returncode}). "
-                                    f"Output:\n```\n{output}\n```")
+        self.session.add_context(f"I ran `{command}` in the shell (exit code {proc.returncode}). "
+                                 f"Output:\n```\n{output}\n```")
 
 
 def shell_block(output: str, code: int | None) -> list[tuple[str, str]]:

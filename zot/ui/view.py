@@ -137,8 +137,8 @@ class Transcript:
     def on_command_output(self, event: ev.CommandOutput) -> None:
         if event.action == "error" or event.is_error:
             self.printer.print([("class:notice.error", f"✗ /{event.command}: "), ("", event.text or "failed")])
-        elif event.action == "notify":
-            self.notice("info", event.text, event.command.split(":")[0])
+        elif event.action == "notify":   # an extension's command names its extension; zot's own do not
+            self.notice("info", event.text, event.command.split(":")[0] if ":" in event.command else "zot")
         elif event.action == "display" and event.text:
             self.printer.print(event.text)
 

@@ -1,0 +1,50 @@
+"""The models zot knows by name: litellm's bundled map (never fetched), as PROVIDER/NAME.
+
+Used by `zot --list-models`, `/model` completion and rpc `get_models`. Reading the map needs
+litellm, so `known_models(load=False)` answers from what is loaded already (the REPL completes
+while litellm is still importing).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+_entries: dict[str, dict[str, Any]] | None = None
+
+
+def _map(load: bool) -> dict[str, dict[str, Any]]:
+    global _entries
+    from zot.llm import _litellm, loaded
+
+    if _entries is None and (load or loaded()):
+        found: dict[str, dict[str, Any]] = {}
+        for name, info in getattr(_litellm.load(), "model_cost", {}).items():
+            provider = info.get("litellm_provider") if isinstance(info, dict) else None
+            if not provider or name == "sample_spec":
+                continue
+            found[name if name.startswith(f"{provider}/") else f"{provider}/{name}"] = info
+        _entries = dict(sorted(found.items()))
+    return _entries or {}
+
+
+def known_models(load: bool = True) -> list[str]:
+    return list(_map(load))
+
+
+def split_model(model: str) -> tuple[str, str]:
+    """`openai/gpt-5` -> (`openai`, `gpt-5`): the Go zot's provider and model fields."""
+    provider, _, name = model.partition("/")
+    return (provider, name) if name else ("", model)
+
+
+def provider_models(provider: str) -> list[dict[str, Any]]:
+    """The Go zot's `get_models` entries for one provider."""
+    out = []
+    for full, info in _map(True).items():
+        owner, name = split_model(full)
+        if owner != provider:
+            continue
+        window = info.get("max_input_tokens") or info.get("max_tokens")
+        out.append({"id": name, "provider": owner, "context_window": int(window or 0),
+                    "max_output": int(info.get("max_output_tokens") or 0),
+                    "reasoning": bool(info.get("supports_reasoning"))})
+    return out
