@@ -61,7 +61,7 @@ class Client:
             try:
                 line = self.lines.get(timeout=timeout)
             except queue.Empty:
-                raise AssertionError(f"no frame within {timeout}s; frames so far: {self.frames[-8:]}") from None
+                raise AssertionError(f"no frame within {timeout:.0f}s; the last frames: {self.tail()}") from None
             if line is None:
                 self.lines.put(None)
                 return None
@@ -84,10 +84,14 @@ class Client:
         while True:
             frame = self.next(max(0.1, deadline - time.monotonic()))
             if frame is None:
-                raise AssertionError(f"stdout ended before {match!r}; frames: {got}; stderr: {self.stderr()}")
+                raise AssertionError(f"stdout ended before {match!r}; the last frames: {self.tail()}; "
+                                     f"stderr: {self.stderr()[-2000:]}")
             got.append(frame)
             if check(frame):
                 return got
+
+    def tail(self, n: int = 8) -> str:
+        return "\n".join(json.dumps(f)[:300] for f in self.frames[-n:])
 
     def response(self, request_id: str, timeout: float = TIMEOUT) -> dict[str, Any]:
         [frame] = self.until(lambda f: f.get("type") == "response" and f.get("id") == request_id, timeout)[-1:]

@@ -37,11 +37,12 @@ def split_model(model: str) -> tuple[str, str]:
 
 
 def provider_models(provider: str) -> list[dict[str, Any]]:
-    """The Go zot's `get_models` entries for one provider."""
+    """The Go zot's `get_models` entries for one provider's chat models (all providers' when
+    `provider` is empty)."""
     out = []
     for full, info in _map(True).items():
         owner, name = split_model(full)
-        if owner != provider:
+        if (provider and owner != provider) or info.get("mode", "chat") not in ("chat", "responses"):
             continue
         window = info.get("max_input_tokens") or info.get("max_tokens")
         out.append({"id": name, "provider": owner, "context_window": int(window or 0),

@@ -78,7 +78,7 @@ class RpcUI:
     async def confirm_tool(self, request: Any) -> str:
         fields = {"title": f"Allow this {request.tool} call?", "tool": request.tool, "args": request.args,
                   "original_args": request.original_args, "reasons": list(request.reasons),
-                  "rules": [s.label() for s in request.sources], "options": list(TOOL_ANSWERS), "default": "no"}
+                  "rules": [s.to_json() for s in request.sources], "options": list(TOOL_ANSWERS), "default": "no"}
         answer = await self.ask("tool_confirm", fields, "no")
         return answer if answer in TOOL_ANSWERS else "no"
 
