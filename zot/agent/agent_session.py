@@ -124,6 +124,12 @@ class AgentSession:
         self.bus.emit(ev.SessionStart(session.id if session else "", str(self.state.cwd), self.state.model.model,
                                       str(session.path) if session else None))
 
+    def open_chosen(self) -> None:
+        """Open now when `-c` or `--session` chose a session: a command about the conversation
+        (`/compact`, `/cost`) needs its messages before the first turn."""
+        if not self.opened and (self.opts.continue_session or self.opts.session_path):
+            self.open()
+
     def end(self) -> None:
         """Emit `session_shutdown` (when open) and close the session file. The conversation in
         memory stays; `new()` also forgets it."""

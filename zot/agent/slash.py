@@ -43,6 +43,7 @@ async def dispatch(session: "AgentSession", text: str) -> CommandResult:
     from zot.agent.builtins import BUILTINS
 
     word, rest = split(text)
+    session.open_chosen()
     if word in BUILTINS:
         return await BUILTINS[word](session, rest)
     state = session.state

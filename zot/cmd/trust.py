@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from zot.config import UserError, find_project_root
 from zot.ext.trust_summary import what_will_run
