@@ -367,3 +367,29 @@ def test_slash_commands_work_in_rpc_as_everywhere(rpc, ext):
     assert "there is no command /nope" in error["message"] and "/hi" in error["message"]
     assert client.close() == 0
     assert rpc.server.requests == []
+
+
+WIDGETS = """
+widgets:
+  counter:
+    placement: status
+    run: {argv: [cat, counter.txt]}
+    text: "count={{ stdout | trim }}"
+    refresh: {on: [turn_end]}
+"""
+
+
+def test_widgets_are_events_when_their_text_changes(rpc, ext):
+    (rpc.project / "counter.txt").write_text("1\n")
+    folder = ext("board", WIDGETS)
+    client = rpc("-e", str(folder), replies=[tool_calls([call("write", {"path": "counter.txt", "content": "2\n"})]),
+                                             text("counted")])
+    first = client.until("widget")[-1]
+    assert first == {"type": "widget", "extension": "board", "name": "counter", "placement": "status",
+                     "text": "count=1", "error": None}
+    client.send(id="1", type="prompt", message="count up")
+    client.until("done")
+    if not any(f["type"] == "widget" and f["text"] == "count=2" for f in client.frames):
+        client.until(lambda f: f["type"] == "widget" and f["text"] == "count=2")
+    assert client.close() == 0
+    assert [f["text"] for f in client.frames if f["type"] == "widget"] == ["count=1", "count=2"]

@@ -26,6 +26,7 @@ from zot.config import UserError
 from zot.modes.rpc_commands import COMMANDS, LATER, Problem
 from zot.modes.rpc_events import Translator
 from zot.modes.rpc_ui import RpcUI
+from zot.modes.rpc_widgets import WidgetFeed
 
 PROTOCOL_VERSION = 1
 MAX_LINE = 16 * 1024 * 1024            # the Go zot's scanner limit
@@ -96,14 +97,17 @@ class Server:
             loop.add_signal_handler(sig, lambda sig=sig: self._stop(stopping, 128 + sig))
         lines: asyncio.Queue = asyncio.Queue()
         threading.Thread(target=_read_lines, args=(loop, lines), name="zot-rpc-stdin", daemon=True).start()
+        widgets = WidgetFeed(session, self.write)
         try:
             await session.start(ui=self.ui)
+            widgets.start()
             await self._read(lines, stopping)
             if not stopping.is_set():        # end of input: what was sent still finishes
                 self.ui.closed = True
                 self.ui.cancel_all("eof")
                 await _either(session.idle(), stopping)
         finally:
+            widgets.stop()
             await session.close(timeout=5)
             await asyncio.gather(*self.waiters, return_exceptions=True)
         return self.code
