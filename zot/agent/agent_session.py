@@ -24,6 +24,7 @@ from typing import Any, Callable
 from zot.agent import events as ev
 from zot.agent.bus import Bus
 from zot.agent.loop import AgentState, run_agent
+from zot.agent.knobs import Knobs
 from zot.agent.options import Options
 from zot.agent.slash import CommandResult, dispatch, is_command, split
 from zot.agent.work import Item, Job, WorkQueue
@@ -47,11 +48,15 @@ class Snapshot:
     session_path: str | None
 
 
-class AgentSession:
+class AgentSession(Knobs):
     """One conversation: its state, its bus, its work queue and its session file.
 
     Build it with `create(opts)` (or from a ready `AgentState`), then `await start()` once the
-    event loop runs, `send()` what the user typed, and `await close()` at the end.
+    event loop runs, `send()` what the user typed, and `await close()` at the end. The model,
+    reasoning, system prompt and tool knobs are in zot/agent/knobs.py.
+
+    Events: `session_start` / `session_shutdown` (open / end), `command_output` for each slash
+    command, everything `run_agent` emits for a prompt, `notice` for problems.
     """
 
     def __init__(self, state: AgentState, settings: Settings, opts: Options, *, merge_queued: bool = False) -> None:
@@ -242,6 +247,12 @@ class AgentSession:
             return True
         return False
 
+    def asker(self) -> Any:
+        """The UI port when a person can be asked now (a port may say `can_ask` False: an rpc
+        client that did not opt in to questions), else None."""
+        ui = self.ui
+        return ui if ui is not None and getattr(ui, "can_ask", True) else None
+
     def new_cancel(self) -> asyncio.Event:
         self._cancel = asyncio.Event()
         return self._cancel
@@ -323,45 +334,6 @@ class AgentSession:
         ok = await compact(state, "manual", self.bus.emit, cancel or self.new_cancel(), announce=False)
         return state.compaction[1] - before if ok and state.compaction else None
 
-    def set_model(self, name: str) -> str:
-        """Switch the model for the next turn (emits `model_change`, recorded in the session).
-        Raises `UserError` for a name that is not PROVIDER/NAME. Call it while idle or from a
-        command; the key is checked before the next turn."""
-        from zot.agent.session import model_change_record
-        from zot.agent.setup import model_config
-
-        cfg = model_config(dataclasses.replace(self.opts, model=name), self.settings, require_key=False)
-        previous = self.state.model.model or None
-        self.state.model = cfg
-        self.opts.model = name
-        self._model_checked = ""
-        if self.state.session is not None:
-            self.state.record(model_change_record(name))
-        self.bus.emit(ev.ModelChange(name, previous))
-        return cfg.model
-
-    def set_reasoning(self, level: str | None) -> None:
-        """low | medium | high for the next turn; None or "off" stops asking for it."""
-        level = None if level in (None, "off") else level
-        self.opts.reasoning = level or "off"
-        self.state.model.reasoning = level
-
-    def set_system_prompt(self, text: str | None) -> None:
-        """Replace zot's identity paragraph from the next turn on (None: zot's own again)."""
-        self.state.system_prompt = text
-
-    def append_system_prompt(self, text: str) -> None:
-        """Add a paragraph to the system prompt from the next turn on."""
-        self.state.system_extra.append(text)
-
-    @property
-    def active_tools(self) -> list[str]:
-        return sorted(self.state.active_tools())
-
-    def set_active_tools(self, names: list[str] | None) -> None:
-        """Offer only these tools to the model from the next turn on (None: all of them)."""
-        self.state.tool_filter = None if names is None else set(names)
-
     async def reload_extensions(self) -> list[str]:
         """Re-read every manifest and restart the scripts; problems become warnings."""
         notices = await self.state.reload()
@@ -371,12 +343,6 @@ class AgentSession:
         for callback in self.on_reload:
             callback()
         return notices
-
-    def use_settings(self, settings: Settings) -> None:
-        """New settings (after `/trust`): used by the next model check and the next reload."""
-        self.settings = settings
-        if self.state.manager is not None:
-            self.state.manager.settings = settings
 
     # ---------------------------------------------------------------- reading
 
@@ -393,13 +359,3 @@ class AgentSession:
         return Snapshot(state.model.model, str(state.cwd), str(state.project_root), len(state.messages),
                         self.busy, len(self.work.items), state.usage, session.id if session else "",
                         str(session.path) if session else None)
-
-    def _check_tool_filter(self) -> None:
-        """`--tools` names no tool here: say so once the scripts have registered theirs."""
-        wanted = self.state.tool_filter
-        if not wanted:
-            return
-        missing = sorted(wanted - set(self.state.tools))
-        if missing:
-            self.bus.notify("warning", f"--tools: no tool named {', '.join(missing)} here "
-                                       f"(tools: {', '.join(sorted(self.state.tools))})")

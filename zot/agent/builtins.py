@@ -157,8 +157,8 @@ async def cmd_sessions(session: "AgentSession", arg: str) -> CommandResult:
         labels.append(f"{when}  {info.message_count:>3} msgs  {info.first_prompt or '(empty)'}  · {info.id[:8]}")
     if arg.strip().isdigit() and 1 <= int(arg) <= len(infos):
         chosen = infos[int(arg) - 1]
-    elif session.ui is not None:
-        label = await session.ui.select("", "Resume a session", "This project's sessions, newest first:", labels)
+    elif session.asker() is not None:
+        label = await session.asker().select("", "Resume a session", "This project's sessions, newest first:", labels)
         if label is None:
             return CommandResult("sessions", "none")
         chosen = infos[labels.index(label)]
@@ -199,13 +199,13 @@ async def cmd_trust(session: "AgentSession", arg: str) -> CommandResult:
         return CommandResult("trust", "notify", f"{project} has no .zot/ folder: there is nothing to trust")
     if trust.is_trusted(project):
         return CommandResult("trust", "notify", f"{project} is already trusted")
-    if session.ui is None:
+    if session.asker() is None:
         raise UserError("/trust needs someone to say yes, and nobody can be asked here",
                         "run `zot trust` in a terminal: it lists what would run and asks")
     lines = await asyncio.to_thread(what_will_run, project)
     message = "Trusting it lets zot load and run what its .zot/ folder declares:\n" + \
               "\n".join("  " + line for line in lines or ["(no extensions)"])
-    if not await session.ui.confirm("", f"Trust {project}?", message, False):
+    if not await session.asker().confirm("", f"Trust {project}?", message, False):
         return CommandResult("trust", "notify", "not trusted")
     digest = trust.trust(project)
     session.use_settings(load_settings(project, trusted_project=True))

@@ -26,6 +26,10 @@ class RpcUI:
         self.pending: dict[str, tuple[asyncio.Future, str]] = {}    # request_id -> (answer, kind)
         self._count = 0
 
+    @property
+    def can_ask(self) -> bool:
+        return self.enabled and not self.closed
+
     # ---------------------------------------------------------------- the pair
 
     async def ask(self, kind: str, fields: dict[str, Any], default: Any) -> Any:
