@@ -317,10 +317,22 @@ for f in frames():
     assert [r["message"]["content"] for r in records if r.get("type") == "message"] == ["quick one", "all done"]
 
 
-def test_sessions_are_off_by_default(rpc, isolated_home):
-    client = rpc(replies=[text("not saved")])
-    client.send(id="1", type="prompt", message="hello")
-    client.until("done")
+PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def test_images_go_with_the_prompt_and_sessions_are_off_by_default(rpc, isolated_home):
+    client = rpc(replies=[text("a single pixel")])
+    client.send(id="1", type="prompt", message="what is this?", images=[{"mime_type": "image/png", "data": PIXEL}])
+    frames = client.until("done")
+    user = next(f for f in frames if f["type"] == "user_message")
+    assert user["content"] == [{"type": "text", "text": "what is this?"},
+                               {"type": "image", "mime_type": "image/png", "bytes": 70}]
+    [sent] = [m["content"] for m in rpc.server.requests[0]["messages"] if m["role"] == "user"]
+    assert sent[0] == {"type": "text", "text": "what is this?"}
+    assert sent[1]["image_url"]["url"] == f"data:image/png;base64,{PIXEL}"
+    client.send(id="m", type="get_messages")
+    first = client.response("m")["data"]["messages"][0]
+    assert first["content"][1] == {"type": "image", "mime_type": "image/png", "bytes": 70}
     assert client.close() == 0
     assert not list((isolated_home / ".zot" / "sessions").glob("*/*.jsonl"))
 

@@ -103,8 +103,8 @@ class Translator:
             self.write(event.to_json())
 
     def on_before_agent_start(self, event: Any) -> None:
-        blocks = text_blocks(event.prompt) + [{"type": "image", "mime_type": i.get("mime_type", ""),
-                                               "bytes": len(i.get("data", "")) * 3 // 4} for i in self.images]
+        blocks = text_blocks(event.prompt) + [image_block(f"data:{i['mime_type']};base64,{i['data']}")
+                                               for i in self.images]
         self.write({"type": "user_message", "content": blocks, "time": now()})
 
     def on_turn_start(self, event: Any) -> None:
