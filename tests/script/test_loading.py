@@ -72,9 +72,10 @@ def test_project_extension_json_needs_trust(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
     code, out, _ = cli(capsys, "ext", "list", "--format", "json")
     [row] = [r for r in json.loads(out) if r["name"] == "weather"]
-    assert row["state"] == "untrusted"
+    assert row["state"] == "restricted"
+    assert row["note"] == "waits for `zot trust` (it has no deny or confirm rules to apply before)"
     code, out, _ = cli(capsys, "trust", "--yes")
-    assert code == 0 and f"script: {sys.executable} main.py" in out
+    assert code == 0 and f"runs script {sys.executable} main.py" in out
     code, out, _ = cli(capsys, "ext", "list", "--format", "json")
     assert [r["state"] for r in json.loads(out) if r["name"] == "weather"] == ["loaded"]
 

@@ -1,43 +1,17 @@
-"""`zot trust`: list what the project's extensions would run, then record trust by content hash."""
+"""`zot trust`: show what the project's `.zot/` would run (or what changed since it was trusted),
+then record trust by content hash."""
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from zot.config import UserError, find_project_root
 
 
-def what_will_run(project: Path) -> list[str]:
-    """Human lines: every program, script and network call the project's extensions declare."""
-    from zot.ext.discover import discover
-    from zot.ext.validate import check_file
-
-    lines: list[str] = []
-    settings = project / ".zot" / "settings.yaml"
-    if settings.is_file():
-        lines.append(f"settings: {settings} (may choose the model and API base)")
-    for found in discover(project, ("project",)):
-        data = check_file(found.path).data or {}
-        name = data.get("name", found.folder.name)
-        lines.append(f"extension {name} ({found.path})")
-        for section in ("commands", "tools", "widgets"):
-            for key, item in (data.get(section) or {}).items():
-                if isinstance(item, dict) and isinstance(item.get("run"), dict):
-                    lines.append(f"  {section[:-1]} {key} runs: {' '.join(map(str, item['run'].get('argv', [])))}")
-                if isinstance(item, dict) and isinstance(item.get("http"), dict):
-                    lines.append(f"  {section[:-1]} {key} calls: {item['http'].get('url')}")
-        for i, hook in enumerate(data.get("hooks") or []):
-            if isinstance(hook, dict) and isinstance(hook.get("run"), dict):
-                lines.append(f"  hook {i + 1} on {hook.get('on')} runs: {' '.join(map(str, hook['run'].get('argv', [])))}")
-        script = data.get("script")
-        if isinstance(script, dict):
-            lines.append(f"  script: {script.get('exec')} {' '.join(map(str, script.get('args', [])))}")
-    return lines
-
-
 def run(args: argparse.Namespace) -> int:
     from zot.ext import trust as trust_mod
+    from zot.ext.trust_files import TooLarge
+    from zot.ext.trust_report import report
 
     project = find_project_root()
     if args.revoke:
@@ -46,11 +20,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not (project / ".zot").is_dir():
         raise UserError(f"{project} has no .zot/ folder", "there is nothing to trust here")
-    if trust_mod.is_trusted(project):
+    found = report(project)
+    if found.status.error:
+        raise UserError(f"cannot trust {project}: {found.status.error}", "move the data, then run `zot trust` again")
+    if found.status.trusted:
         print(f"{project} is already trusted")
         return 0
-    print(f"Trusting {project} lets zot load and run what its .zot/ folder declares:")
-    for line in what_will_run(project) or ["(no extensions)"]:
+    print(found.headline())
+    for line in found.prompt_lines():
         print("  " + line)
     if not args.yes:
         if not sys.stdin.isatty():
@@ -59,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
         if answer not in ("y", "yes"):
             print("not trusted")
             return 1
-    digest = trust_mod.trust(project)
+    try:
+        digest = trust_mod.trust(project)
+    except TooLarge as exc:
+        raise UserError(f"cannot trust {project}: {exc}", "move the data, then run `zot trust` again") from None
     print(f"trusted {project} (content {digest[:12]}); any change to .zot/ asks again")
     return 0

@@ -231,6 +231,19 @@ class Extension:
             self.log(f"cannot create the data folder {found}: {exc}")
         return found
 
+    @property
+    def project_data_dir(self) -> str:
+        """Where the extension may keep this project's files: `<project>/.zot/data/NAME`
+        ($ZOT_PROJECT_DATA_DIR, else zot's `project_data_dir`; "" outside zot). Trust does not
+        hash it, so writing there never makes the project untrusted. Created on first use."""
+        found = os.environ.get("ZOT_PROJECT_DATA_DIR") or self.host.project_data_dir
+        if found:
+            try:
+                os.makedirs(found, exist_ok=True)
+            except OSError as exc:
+                self.log(f"cannot create the project data folder {found}: {exc}")
+        return found
+
     # ------------------------------------------------------------------ running
 
     def run(self) -> None:

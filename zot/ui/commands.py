@@ -208,24 +208,24 @@ async def cmd_reload_ext(repl: Any, arg: str) -> None:
 
 
 async def cmd_trust(repl: Any, arg: str) -> None:
-    from zot.cmd.trust import what_will_run
     from zot.config import load_settings
     from zot.ext import trust
+    from zot.ext.trust_report import report
 
     project = repl.state.project_root
     if not (project / ".zot").is_dir():
         repl.printer.print(_muted(f"{project} has no .zot/ folder: there is nothing to trust"))
         return
-    if trust.is_trusted(project):
-        repl.printer.print(_muted(f"{project} is already trusted"))
+    found = await asyncio.to_thread(report, project)
+    if found.status.error or found.status.trusted:
+        repl.printer.print(_muted(f"cannot trust {project}: {found.status.error}" if found.status.error
+                                  else f"{project} is already trusted"))
         return
-    lines = await asyncio.to_thread(what_will_run, project)
-    message = "Trusting it lets zot load and run what its .zot/ folder declares:\n" + \
-              "\n".join("  " + line for line in lines or ["(no extensions)"])
+    message = found.headline() + "\n" + "\n".join("  " + line for line in found.prompt_lines())
     if not await repl.dialogs.confirm("", f"Trust {project}?", message, False):
         repl.printer.print(_muted("not trusted"))
         return
-    digest = trust.trust(project)
+    digest = await asyncio.to_thread(trust.trust, project)
     settings = load_settings(project, trusted_project=True)
     repl.settings = settings
     if repl.state.manager is not None:

@@ -53,6 +53,13 @@ class ExtCtx:
             line, _ = self.doc.position(tuple(path), at_key=True)
         return f"{self.doc.display}:{line}"
 
+    @property
+    def data_dir(self) -> str:
+        """This project's data folder for the extension (`.zot/data/NAME`, never hashed by trust)."""
+        from zot.config import project_data_dir
+
+        return str(project_data_dir(self.project, self.name.split("@", 1)[0]))
+
     def primary_arg(self, tool: str) -> str | None:
         """The argument a bare text example or a matcher without `arg` means: the tool's one
         required string argument (bash: `command`), else `path` when it requires one (write)."""
@@ -100,6 +107,8 @@ def primary_arg(schema: dict) -> str | None:
     return "path" if "path" in required else None
 
 
-def template_facts(cwd: Path, project: Path, model: str, params: dict, session: dict | None = None) -> dict[str, Any]:
-    return {"cwd": str(cwd), "project": str(project), "model": model, "params": params,
-            "date": _dt.date.today().isoformat(), "git": GitFacts(cwd), "session": session or {}}
+def template_facts(cwd: Path, project: Path, model: str, ext: "ExtCtx", session: dict | None = None) -> dict[str, Any]:
+    """What every template may read (checks/sites.py BASE lists the same names)."""
+    return {"cwd": str(cwd), "project": str(project), "model": model, "params": ext.params,
+            "project_data_dir": ext.data_dir, "date": _dt.date.today().isoformat(), "git": GitFacts(cwd),
+            "session": session or {}}
