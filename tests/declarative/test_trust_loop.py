@@ -126,3 +126,20 @@ def test_a_changed_project_keeps_the_rules_of_the_trusted_version(zot, project):
            "new runs script python3 evil.py" in line
     listed = zot("ext", "list", model=False, shipped=True).out
     assert "protected-paths@trusted" in listed and "the version you trusted" in listed
+
+
+def test_the_model_cannot_write_into_dot_zot_even_with_yes(zot, project):
+    target = project / ".zot" / "extensions" / "planted" / "extension.yaml"
+    write = call("write", {"path": ".zot/extensions/planted/extension.yaml", "content": "name: planted\n"}, id="w")
+    shell = call("bash", {"command": "echo '{}' > ~/.zot/trust.json"}, id="b")
+    for flags in ((), ("--yes",)):
+        run = zot("--json", *flags, "go", shipped=True, replies=[tool_calls([write, shell]), text("ok")])
+        assert run.code == 0, run.err
+        results = run.tool_results()
+        assert results["w"]["blocked"] and results["b"]["blocked"]
+        assert "self-protection:confirm-zot-files" in results["w"]["content"]
+        assert "--yes --allow-zot-writes" in results["w"]["content"]
+        assert not target.exists()
+    run = zot("--json", "--yes", "--allow-zot-writes", "go", shipped=True, replies=[tool_calls([write]), text("ok")])
+    assert not run.tool_results()["w"]["blocked"]
+    assert target.read_text() == "name: planted\n"

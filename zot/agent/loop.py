@@ -36,6 +36,7 @@ class AgentState:
     usage: Usage = field(default_factory=Usage)
     max_steps: int | None = None
     auto_yes: bool = False
+    yes_excludes: frozenset[str] = frozenset()   # extensions whose confirms --yes does not answer
     compaction: tuple[str, int] | None = None    # (summary, first kept message index)
     context_window: int | None = None     # overrides the model map (settings: context_window)
     last_input_tokens: int = 0
@@ -136,7 +137,7 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
     ctx = PathContext(tools=state.tools, hooks=state.hooks,
                       tool_ctx=ToolContext(cwd=state.cwd, project_root=state.project_root, cancel=cancel,
                                            output_dir=state.output_dir, facts=facts),
-                      auto_yes=state.auto_yes, always=state.always,
+                      auto_yes=state.auto_yes, yes_excludes=state.yes_excludes, always=state.always,
                       notify=lambda level, text, source: emit(ev.Notice(level, text, source)),
                       facts=facts)
     for call in calls:

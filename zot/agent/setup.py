@@ -24,6 +24,7 @@ class Options:
     api_key: str | None = None
     max_steps: int | None = None
     auto_yes: bool = False
+    allow_zot_writes: bool = False     # --yes also answers self-protection's confirms
     continue_session: bool = False
     session_path: str | None = None
     no_session: bool = False
@@ -103,6 +104,7 @@ def build_state(opts: Options, require_key: bool = True, require_model: bool = T
     """With `require_model` False, a missing model is not an error yet (slash commands need none):
     call `model_config` again before the first turn."""
     from zot.ext import trust
+    from zot.ext.discover import EXPLICIT_YES
     from zot.tools import builtin_tools
 
     cwd = (opts.cwd or Path.cwd()).resolve()
@@ -116,7 +118,8 @@ def build_state(opts: Options, require_key: bool = True, require_model: bool = T
         cfg = ModelConfig(model="")
     tools = {t.name: t for t in builtin_tools()}
     state = AgentState(model=cfg, tools=tools, cwd=cwd, project_root=project, max_steps=opts.max_steps,
-                       auto_yes=opts.auto_yes, context_window=settings.get("context_window"),
+                       auto_yes=opts.auto_yes, yes_excludes=frozenset() if opts.allow_zot_writes else EXPLICIT_YES,
+                       context_window=settings.get("context_window"),
                        output_dir=Path(tempfile.gettempdir()) / "zot-output")
     state.notices = load_engine(opts, state, settings)
     return state, settings

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from zot.ext.decide import Decision, decide
 from zot.ext.hooks import CallInfo, ConfirmRequest, Hooks
+from zot.ext.discover import EXPLICIT_YES
 from zot.tools.base import Tool, ToolContext, ToolResult
 
 
@@ -33,6 +34,7 @@ class PathContext:
     hooks: Hooks
     tool_ctx: ToolContext
     auto_yes: bool = False
+    yes_excludes: frozenset[str] = frozenset()    # extensions whose confirms --yes does not answer
     always: set[tuple[str, str]] = field(default_factory=set)  # (tool, rule label) answered "always"
     notify: Callable[[str, str, str], None] = lambda level, text, source: None
     on_start: Callable[[CallInfo], None] = lambda call: None
@@ -50,7 +52,7 @@ async def confirm(call: CallInfo, decision: Decision, ctx: PathContext) -> None:
         decision.decision, decision.answered = "allow", "always"
         return
     if ctx.hooks.confirm is None:
-        if ctx.auto_yes:
+        if ctx.auto_yes and not any(v.source.extension in ctx.yes_excludes for v in asking):
             decision.decision, decision.answered = "allow", "auto-yes"
         else:
             decision.decision, decision.answered = "deny", "no-ui"
@@ -73,7 +75,8 @@ def blocked_text(call: CallInfo, decision: Decision) -> str:
                                                                    else "") for v in deciding)
     reason = "; ".join(dict.fromkeys(v.reason for v in deciding)) or "blocked"
     if decision.answered == "no-ui":
-        how = "it needs confirmation and no one could be asked (run with --yes to allow such calls)"
+        flag = "--yes --allow-zot-writes" if any(v.source.extension in EXPLICIT_YES for v in deciding) else "--yes"
+        how = f"it needs confirmation and no one could be asked (the user can run zot with {flag} to allow such calls)"
     elif decision.answered in ("no",):
         how = "the user declined it"
     else:

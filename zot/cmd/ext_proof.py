@@ -101,7 +101,7 @@ def explain(args: argparse.Namespace) -> int:
     call = CallInfo("explain", args.tool, dict(call_args), dict(call_args), str(Path.cwd()), str(project))
     tool = tools.get(args.tool) or engine.tools.get(args.tool)
     decided = decide_now(call, engine.hooks, getattr(tool, "parameters", None))
-    scripts = [c.ext.name for c in engine.compiled if isinstance(c.ext.data.get("script"), dict)]
+    scripts = [c.ext.name for c in engine.compiled if isinstance(c.ext.data.get("script"), dict) and not c.restricted]
     if args.format == "json":
         print(json.dumps({"tool": args.tool, "decision": decided.decision, "reason": decided.reason,
                           "args": call.args, "original_args": call.original_args,

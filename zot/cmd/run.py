@@ -16,7 +16,7 @@ def options(args: argparse.Namespace):
     from zot.agent.setup import Options
 
     return Options(model=args.model, api_base=args.api_base, api_key=args.api_key, max_steps=args.max_steps,
-                   auto_yes=args.yes, continue_session=args.continue_session, session_path=args.session,
+                   auto_yes=args.yes, allow_zot_writes=args.allow_zot_writes, continue_session=args.continue_session, session_path=args.session,
                    no_session=args.no_session, ext_paths=list(args.ext), no_ext=args.no_ext)
 
 

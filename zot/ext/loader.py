@@ -21,13 +21,8 @@ from zot.config import Settings, load_settings
 from zot.diagnostics import Diagnostic
 from zot.ext import polarity
 from zot.ext import trust as trust_mod
-from zot.ext.discover import SCOPE_ORDER, Found, discover, manifest_in
+from zot.ext.discover import EXPLICIT_YES, PROTECTED, SHIPPED_ON, SCOPE_ORDER, Found, discover, manifest_in  # noqa: F401
 from zot.ext.validate import Checked, check_file_cached, cross_check
-
-# shipped extensions that are on until the user turns them off; the others are examples
-SHIPPED_ON = frozenset({"safety", "self-protection"})
-# shipped restrictive extensions only the user's own settings (or -e / --no-ext) can turn off
-PROTECTED = SHIPPED_ON
 
 
 @dataclass
