@@ -97,6 +97,10 @@ def test_an_untrusted_project_applies_its_deny_guard_but_runs_nothing(zot, proje
     assert "There is no tool `plant`" in results["p"]["content"]
     assert results["e"]["content"].startswith("fine") and not results["e"]["blocked"]
     assert not (project / "planted-by-tool").exists() and not (folder / "script-ran").exists()
+    [end] = run.of("agent_end")            # the run finished (exit 0) and says what was refused
+    assert [(r["id"], r["decision"], r["rules"]) for r in end["refused"]] == [
+        ("c", "deny", ["mixed:no-curl"]), ("p", "deny", [])]
+    assert end["refused"][1]["reason"] == "unknown tool"
     assert "PROJECT-PROMPT-FRAGMENT" not in json.dumps(run.requests[0]["messages"])
     assert "plant" not in [t["function"]["name"] for t in run.requests[0].get("tools", [])]
     [line] = [n for n in run.notices if "trust" in n]

@@ -131,7 +131,17 @@ def _log_decision(state: AgentState, outcome: Outcome) -> None:
         pass  # the session has the record; a read-only log folder must not stop the agent
 
 
-async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio.Event) -> None:
+def _refusal(outcome: Outcome) -> dict[str, Any]:
+    """What agent_end says about a call that did not run."""
+    d = outcome.decision
+    return {"id": outcome.call.id, "tool": outcome.call.tool, "args": outcome.call.args, "decision": d.decision,
+            "answered": d.answered, "reason": d.reason,
+            "rules": [f"{v.source.extension}:{v.source.rule}" for v in d.deciding or d.enforced
+                      if v.decision in ("deny", "confirm")]}
+
+
+async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio.Event,
+                     refused: list[dict[str, Any]]) -> None:
     facts = {"model": state.model.model,
              "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost, "messages": len(state.messages)}}
     ctx = PathContext(tools=state.tools, hooks=state.hooks,
@@ -151,6 +161,8 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
         if outcome.ran:
             emit(ev.ToolExecutionEnd(call.id, call.name, outcome.result.is_error, round(outcome.duration, 3)))
         _log_decision(state, outcome)
+        if outcome.blocked:
+            refused.append(_refusal(outcome))
         result = outcome.result
         emit(ev.ToolResultEvent(call.id, call.name, outcome.call.args, result.content, result.is_error,
                                 outcome.blocked, result.display, outcome.decision.to_json(outcome.call)))
@@ -230,6 +242,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
     emit(ev.AgentStart(state.model.model))
     _append(state, {"role": "user", "content": text})
     run_usage = Usage()
+    refused: list[dict[str, Any]] = []
     answer, stop, error = "", "stop", None
     step = 0
     while True:
@@ -271,11 +284,11 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         if not completion.tool_calls:
             emit(ev.TurnEnd(step, 0))
             break
-        await _run_tools(state, completion.tool_calls, emit, cancel)
+        await _run_tools(state, completion.tool_calls, emit, cancel, refused)
         emit(ev.TurnEnd(step, len(completion.tool_calls)))
         if cancel.is_set():
             stop = "cancelled"
             break
-    end = ev.AgentEnd(answer, stop, usage_dict(run_usage), error)
+    end = ev.AgentEnd(answer, stop, usage_dict(run_usage), error, refused)
     emit(end)
     return end
