@@ -113,13 +113,14 @@ class Extension:
             return fn
         return add
 
-    def intercept(self, *events: str, on_error: str = "allow"):
+    def intercept(self, *events: str, on_error: str = "block"):
         """Decide on events before they happen (`tool_call`, `turn_start`,
         `assistant_message`; with zot's capabilities also `tool_result` and `input`). Return
         None (allow), `ext.block(reason)`, `ext.modify(args)` or `ext.replace_text(text)`.
         Several handlers of one event run in registration order: each sees the arguments the
-        previous one modified, and the first block wins. When a handler raises, `on_error`
-        decides: "allow" (default) or "block"."""
+        previous one modified, and the first block wins. When a handler raises or returns
+        something else, `on_error` decides: "block" (the default: every intercept can block, so
+        it fails closed, like a manifest guard) or "allow"."""
         if on_error not in ("allow", "block"):
             raise ValueError('on_error must be "allow" or "block"')
 
