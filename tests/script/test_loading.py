@@ -171,7 +171,7 @@ def test_reload_rereads_manifests_restarts_scripts_and_keeps_a_broken_one(tmp_pa
             assert not (await decide(s, "echo worse")).blocked
             manifest = folder / "extension.yaml"
             manifest.write_text(manifest.read_text().replace('regex: "bad"', 'regex: "bad|worse"'))
-            assert await s.state.reload() == []
+            assert await s.state.reload() == ["reload: extension reloadable: its rules changed"]
             assert s.state.hooks is hooks                       # the bus keeps its Hooks object
             assert (await decide(s, "echo worse")).blocked
             assert "weather" in s.state.tools

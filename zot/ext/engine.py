@@ -61,6 +61,7 @@ class Engine:
 
 def ext_context(ext, project: Path, tool_params: dict[str, dict], order: int = 0) -> ExtCtx:
     return ExtCtx(name=ext.name, scope=ext.found.scope, doc=ext.checked.doc, data=ext.data, params=ext.params,
+                  restricted=ext.state == "restricted",
                   project=project, tool_params=tool_params, order=order)
 
 

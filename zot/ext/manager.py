@@ -90,13 +90,41 @@ class ExtensionManager:
 
         fresh = load_extensions(state.project_root, self.cli_paths, discover_scopes=self.discover,
                                 settings=self.settings)
-        merged, kept = keep_previous(self.exts, fresh)
+        old = self.exts
+        merged, kept = keep_previous(old, fresh)
         await self.shutdown()
         if self.host is not None:
             self.host.uninstall()
         notices = self._apply(state, merged)
         await self.start(state)
-        return kept + [n for n in notices if n not in kept]
+        return reload_changes(old, merged) + kept + [n for n in notices if n not in kept]
+
+
+def reload_changes(old: list, new: list) -> list[str]:
+    """One line per extension that a reload added, removed or changed (its state, what it can do,
+    or only its rules), so a reload says what it did."""
+    from zot.ext import capabilities as caps
+
+    before = {e.name: e for e in old}
+    after = {e.name: e for e in new}
+    out = []
+    for name in sorted(set(before) | set(after)):
+        b, a = before.get(name), after.get(name)
+        if a is None:
+            out.append(f"reload: extension {name} is gone")
+            continue
+        if b is None:
+            out.append(f"reload: new extension {name} ({a.state})")
+            continue
+        parts = [f"{b.state} -> {a.state}"] if a.state != b.state else []
+        diff = caps.diff({name: caps.summarize(name, b.data)}, {name: caps.summarize(name, a.data)})
+        if not diff.empty:
+            parts.append(diff.short())
+        elif b.data != a.data:
+            parts.append("its rules changed")
+        if parts:
+            out.append(f"reload: extension {name}: " + "; ".join(parts))
+    return out
 
 
 def keep_previous(old: list, fresh):

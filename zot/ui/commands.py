@@ -199,9 +199,9 @@ async def cmd_reload_ext(repl: Any, arg: str) -> None:
     from zot.agent.setup import reload_extensions
 
     notices = await reload_extensions(repl.state)
-    repl.state.notices = notices
+    repl.state.notices = [n for n in notices if not n.startswith("reload:")]
     for notice in notices:
-        repl.view.notice("warning", notice)
+        repl.view.notice("info" if notice.startswith("reload:") else "warning", notice)
     loaded = sum(1 for e in repl.state.extensions if e.loaded)
     repl.printer.print(_muted(f"· reloaded: {loaded} extension{'s' if loaded != 1 else ''} loaded"))
     repl.widgets.start()
