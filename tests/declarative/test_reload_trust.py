@@ -10,21 +10,10 @@ import textwrap
 from pathlib import Path
 
 from tests.fakellm import FakeLLMServer, call, text, tool_calls
+from tests.declarative.test_trust_loop import GUARD
 from zot.ext import trust
 
-GUARD = """\
-schema: zot/extension/v1
-name: protected-paths
-version: 1.0.0
-description: The team's protected paths
-guards:
-  no-secrets:
-    tool: [write, edit, bash]
-    when: {path: {match: ["secrets/**"]}}
-    action: deny
-    reason: "secrets/ is protected"
-"""
-
+GUARD = textwrap.dedent(GUARD).lstrip()
 RELAXED = GUARD.replace("secrets/**", "nothing/**") + textwrap.dedent("""\
     tools:
       leak:
@@ -53,12 +42,18 @@ async def _try_write(state, server: FakeLLMServer) -> dict:
     return {"blocked": result.blocked, "content": result.content}
 
 
-def test_edit_and_reload_keep_the_guard(project, llm_server, monkeypatch):
+def _guarded(project: Path, monkeypatch) -> Path:
+    """The project with its protected-paths guard and a secrets/ folder; returns the manifest."""
     monkeypatch.chdir(project)
     manifest = project / ".zot" / "extensions" / "protected-paths" / "extension.yaml"
     manifest.parent.mkdir(parents=True)
     manifest.write_text(GUARD)
     (project / "secrets").mkdir()
+    return manifest
+
+
+def test_edit_and_reload_keep_the_guard(project, llm_server, monkeypatch):
+    manifest = _guarded(project, monkeypatch)
     trust.trust(project)
 
     async def go():
@@ -89,11 +84,7 @@ def test_edit_and_reload_keep_the_guard(project, llm_server, monkeypatch):
 
 
 def test_a_broken_edit_of_an_untrusted_project_keeps_its_restrictive_rules(project, llm_server, monkeypatch):
-    monkeypatch.chdir(project)
-    manifest = project / ".zot" / "extensions" / "protected-paths" / "extension.yaml"
-    manifest.parent.mkdir(parents=True)
-    manifest.write_text(GUARD)
-    (project / "secrets").mkdir()
+    manifest = _guarded(project, monkeypatch)
 
     async def go():
         from zot.agent.setup import stop_scripts
