@@ -147,7 +147,7 @@ def summarize(name: str, data: dict) -> Summary:
         tools = node.get("tool")
         tools = ",".join(map(str, tools)) if isinstance(tools, list) else str(tools)
         kind = "relax" if action in RELAXING else "restrict" if action in RESTRICTING else "hook"
-        items.append(Capability(kind, f"guard {key}", f"{action} {tools}: guard {key}"))
+        items.append(Capability(kind, f"guard {key}", f"{action} {tools}"))
     for i, hook in enumerate(data.get("hooks") or []):
         items += _hook(f"hook {i + 1}", hook if isinstance(hook, dict) else {})
     prompts = data.get("prompts") if isinstance(data.get("prompts"), dict) else {}

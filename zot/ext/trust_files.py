@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Iterator
 
@@ -37,12 +38,13 @@ class _Budget:
         self.files = 0
         self.bytes = 0
 
-    def spend(self, size: int, where: Path) -> None:
+    def spend(self, size: int, where: str) -> None:
         self.files += 1
         self.bytes += size
         if self.files > MAX_FILES or self.bytes > MAX_BYTES:
-            raise TooLarge(f"{where} holds more than {MAX_FILES:,} files or {MAX_BYTES // 2**20} MiB for trust "
-                           "to hash; keep data an extension writes in .zot/data/ (not hashed) or outside .zot/")
+            raise TooLarge(f"there are more than {MAX_FILES:,} files or {MAX_BYTES // 2**20} MiB to hash (the "
+                           f"limit was reached at {where}); keep data an extension writes in .zot/data/ (not "
+                           "hashed) or outside .zot/")
 
 
 class _Cache:
@@ -57,15 +59,14 @@ class _Cache:
             self.old = {}
         self.new: dict[str, list] = {}
 
-    def digest(self, path: Path, st: os.stat_result) -> str:
+    def digest(self, real: str, st: os.stat_result) -> str:
         sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-        real = str(path)
         held = self.old.get(real) if isinstance(self.old, dict) else None
         if isinstance(held, list) and held[:5] == sig and isinstance(held[5], str):
             self.new[real] = held
             return held[5]
         digest = hashlib.sha256()
-        with open(path, "rb") as fh:
+        with open(real, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
         self.new[real] = [*sig, digest.hexdigest()]
@@ -83,13 +84,15 @@ class _Cache:
             pass    # slower next time, never wrong
 
 
-def _file_entry(path: Path, cache: _Cache, budget: _Budget) -> str:
-    """A file's digest; for a link, its text and its target's digest (a dangling link: 'missing')."""
-    prefix = f"link:{os.readlink(path)}\0" if path.is_symlink() else ""
+def _file_entry(path: str, real: str, st: os.stat_result, cache: _Cache, budget: _Budget) -> str:
+    """A file's digest; for a link, its text and its target's digest (a dangling link: 'missing').
+    `st` is the lstat of `path`; `real` its resolved path."""
+    prefix = ""
     try:
-        real = Path(os.path.realpath(path))
-        st = real.stat()
-        if not real.is_file():
+        if stat.S_ISLNK(st.st_mode):
+            prefix = f"link:{os.readlink(path)}\0"
+            st = os.stat(real)
+        if not stat.S_ISREG(st.st_mode):
             return prefix + "not-a-file"
         budget.spend(st.st_size, path)
         return prefix + cache.digest(real, st)
@@ -97,21 +100,31 @@ def _file_entry(path: Path, cache: _Cache, budget: _Budget) -> str:
         return prefix + "missing"
 
 
-def _walk(folder: Path, skip: Path | None, budget: _Budget) -> Iterator[Path]:
-    """Every file below `folder`, following links to folders once each, in a stable order."""
+def _walk(folder: Path, skip: Path | None) -> Iterator[tuple[str, str, str, os.stat_result]]:
+    """(path relative to `folder`, path, resolved path, lstat) of every file below `folder`,
+    following links to folders once each, in a stable order."""
     seen: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in seen:
+    top = str(folder)
+    skipped = str(skip) if skip is not None else None
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+        real_dir = os.path.realpath(dirpath)
+        if real_dir in seen:
             dirnames[:] = []
             continue
-        seen.add(real)
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if skip is None or here / d != skip)
-        for name in sorted(filenames):
-            yield here / name
+        seen.add(real_dir)
         if len(seen) > MAX_FILES:
             raise TooLarge(f"{folder} has more than {MAX_FILES:,} folders for trust to hash")
+        dirnames[:] = sorted(d for d in dirnames if os.path.join(dirpath, d) != skipped)
+        rel_dir = os.path.relpath(dirpath, top)
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            real = os.path.realpath(path) if stat.S_ISLNK(st.st_mode) else os.path.join(real_dir, name)
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            yield rel, path, real, st
 
 
 def _words(data: dict) -> Iterator[tuple[str, bool]]:
@@ -179,20 +192,26 @@ def collect(project: Path) -> dict[str, str]:
     if not root.is_dir():
         return out
     cache, budget = _Cache(project), _Budget()
-    for path in _walk(root, root / DATA, budget):
-        out[".zot/" + path.relative_to(root).as_posix()] = _file_entry(path, cache, budget)
-    covered = {str(Path(os.path.realpath(root / k[5:]))) for k in out}
+    covered: set[str] = set()
+    for rel, path, real, st in _walk(root, root / DATA):
+        out[".zot/" + rel] = _file_entry(path, real, st, cache, budget)
+        covered.add(real)
     files, folders = run_targets(project)
+    extra: list[tuple[str, os.stat_result]] = []
     for folder in folders:
         if folder == project or _inside(project, folder) or _inside(folder, root):
             continue
-        files.extend(p for p in _walk(folder, None, budget))
+        extra += [(real, st) for _, _, real, st in _walk(folder, None)]
     for path in files:
-        real = str(Path(os.path.realpath(path)))
+        try:
+            extra.append((str(path), os.lstat(path)))
+        except OSError:
+            continue
+    for real, st in extra:
         if real in covered:
             continue
         covered.add(real)
-        out["run:" + _shown(Path(real), project)] = _file_entry(Path(real), cache, budget)
+        out["run:" + _shown(Path(real), project)] = _file_entry(real, real, st, cache, budget)
     cache.save()
     return out
 
