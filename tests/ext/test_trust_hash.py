@@ -149,3 +149,11 @@ def test_an_unchanged_project_does_not_read_its_files_again(project, capsys, mon
     monkeypatch.setattr("builtins.open", counting)
     assert trust.is_trusted(project)
     assert reads == []
+
+
+def test_a_dot_zot_with_only_data_has_nothing_to_trust_and_says_nothing(project, capsys):
+    notes = project / ".zot" / "data" / "notes" / "notes.jsonl"
+    notes.parent.mkdir(parents=True)
+    notes.write_text("{}\n")
+    code, out, _ = zot(capsys, "ext", "list")
+    assert code == 0 and "note:" not in out

@@ -26,6 +26,9 @@ def run(args: argparse.Namespace) -> int:
     if found.status.trusted:
         print(f"{project} is already trusted")
         return 0
+    if not found.status.present:
+        print(f"{project}/.zot holds nothing to trust (data under .zot/data/ needs no trust)")
+        return 0
     print(found.headline())
     for line in found.prompt_lines():
         print("  " + line)

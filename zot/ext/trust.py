@@ -58,7 +58,7 @@ class Status:
     """Where a project's trust stands now."""
 
     project: Path
-    present: bool                                   # the project has a .zot/ folder
+    present: bool                                   # its .zot/ holds something trust covers
     trusted: bool
     entry: dict[str, Any] = field(default_factory=dict)    # recorded when last trusted ({}: never)
     files: dict[str, str] = field(default_factory=dict)    # what trust covers now
@@ -87,7 +87,8 @@ def status(project: Path) -> Status:
     except trust_files.TooLarge as exc:
         return Status(project, True, False, entry, error=str(exc))
     trusted = entry.get("version") == VERSION and entry.get("hash") == trust_files.digest_of(files)
-    return Status(project, True, trusted, entry, files)
+    # a .zot/ holding only data (a global extension's notes) has nothing to trust, and nothing to say
+    return Status(project, bool(files), trusted, entry, files)
 
 
 def is_trusted(project: Path) -> bool:
