@@ -53,6 +53,8 @@ def _main_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-tools", action="store_true", help="offer the model no tools at all")
     p.add_argument("--max-steps", type=_positive, default=None, help="stop after this many model turns")
     p.add_argument("--yes", action="store_true", help="answer yes to confirm guards when there is no UI")
+    p.add_argument("--allow-zot-writes", action="store_true",
+                   help="with --yes, also let the agent change zot's own files (.zot/, $ZOT_HOME)")
     p.add_argument("-c", "--continue", dest="continue_session", action="store_true",
                    help="continue the most recent session of this project")
     p.add_argument("-r", "--resume", action="store_true", help="choose a session of this project to resume")

@@ -67,6 +67,7 @@ class Settings:
 
     data: dict[str, Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    user: dict[str, Any] = field(default_factory=dict)     # the global file alone: the user's own word
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
@@ -76,8 +77,11 @@ class Settings:
         entry = exts.get(name) if isinstance(exts, dict) else None
         return entry if isinstance(entry, dict) else {}
 
-    def extension_enabled(self, name: str, default: bool = True) -> bool:
-        value = self.extension(name).get("enabled", default)
+    def extension_enabled(self, name: str, default: bool = True, user_only: bool = False) -> bool:
+        """`user_only`: only the global settings may decide (the shipped restrictive extensions,
+        which no project file may turn off)."""
+        source = Settings(self.user) if user_only else self
+        value = source.extension(name).get("enabled", default)
         return bool(value)
 
 
@@ -115,4 +119,12 @@ def load_settings(project: Path | None = None, trusted_project: bool = True) -> 
         data = load_plain_mapping(path)
         settings.data = _merge(settings.data, data)
         settings.files.append(path)
+        if path == paths[0]:
+            settings.user = data
     return settings
+
+
+def project_data_dir(project: Path, extension: str) -> Path:
+    """Where an extension keeps this project's data: `<project>/.zot/data/<extension>/`. Trust
+    does not hash it, so writing there never makes a project untrusted (docs/trust.md)."""
+    return project / ".zot" / "data" / extension

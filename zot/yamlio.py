@@ -15,6 +15,8 @@ from zot.diagnostics import Diagnostic
 
 MAX_BYTES = 1024 * 1024
 MAX_FLOW_DEPTH = 200  # deeper than this, the parser would run out of stack anyway
+MAX_NODES = 200_000   # mappings, lists and values once aliases are expanded (an alias bomb has billions)
+MAX_DEPTH = 100       # nesting of mappings and lists (a manifest needs about fifteen)
 PathKey = tuple[str | int, ...]
 
 
@@ -368,6 +370,61 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
+def _children(node: Any) -> Any:
+    return node.values() if isinstance(node, dict) else node
+
+
+def bounds_problem(data: Any) -> str | None:
+    """Why parsed YAML is too big to use, counting an aliased node every time it is used (as
+    copying it to plain data would), or None. Shared nodes are measured once, so this is linear
+    in the file however many times its aliases multiply; a node that contains itself is refused."""
+    measured: dict[int, tuple[int, int]] = {}      # id -> (expanded size, depth)
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            size, depth = 1, 0
+            for child in _children(node):
+                child_size, child_depth = measured.get(id(child), (1, 0)) if isinstance(child, (dict, list)) \
+                    else (1, 0)
+                size, depth = size + child_size, max(depth, child_depth)
+            if size > MAX_NODES:
+                return f"its aliases expand to more than {MAX_NODES:,} values"
+            if depth + 1 > MAX_DEPTH:
+                return f"it nests mappings and lists more than {MAX_DEPTH} deep"
+            measured[key] = (size, depth + 1)
+            continue
+        if key in measured:
+            continue
+        if key in on_path:
+            return "an alias refers to a node that contains it"
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node)
+                     if isinstance(child, (dict, list)) and id(child) not in measured)
+    return None
+
+
+_ALIAS = re.compile(r"(?<![\w\\])[&*][A-Za-z0-9_.-]+")
+
+
+def _bounds_diag(path: Path, text: str, problem: str) -> Diagnostic:
+    """Points at the first anchor or alias (the usual cause), else the top of the file."""
+    line, col = 1, 1
+    for number, raw in enumerate(text.splitlines(), 1):
+        found = _ALIAS.search(raw)
+        if found and not raw.lstrip().startswith("#"):
+            line, col = number, found.start() + 1
+            break
+    return Diagnostic(display_path(path), line, col, "error", "too-large",
+                      f"the file cannot be read safely: {problem}",
+                      "write the values out instead of repeating anchors (`&name`) through aliases (`*name`), "
+                      "and flatten deep nesting")
+
+
 def _first_content(text: str) -> tuple[int, int]:
     """1-based position of the first character that is not blank, a comment or `---`."""
     for number, line in enumerate(text.splitlines(), 1):
@@ -413,6 +470,11 @@ def load_document(path: Path) -> Document:
         fast = _fast_load(text)
     except Exception:  # any problem: the round-trip parser below says where, precisely
         fast = None
+    if isinstance(fast, (dict, list)):
+        problem = bounds_problem(fast)
+        if problem:
+            doc.diagnostics.append(_bounds_diag(path, text, problem))
+            return doc
     if isinstance(fast, dict) and fast:
         doc._plain, doc._lazy = to_plain(fast), True
         return doc
@@ -423,6 +485,11 @@ def load_document(path: Path) -> Document:
         return doc
     except Exception as exc:  # ruamel raises many error types; all are the user's syntax
         doc.diagnostics.append(_syntax_diag(path, exc, text))
+        doc.data = None
+        return doc
+    problem = bounds_problem(doc.data) if isinstance(doc.data, (dict, list)) else None
+    if problem:
+        doc.diagnostics.append(_bounds_diag(path, text, problem))
         doc.data = None
         return doc
     if doc.data is None:

@@ -7,7 +7,7 @@ benchmarks never assert timings.
 expressions, an allow rule, a rewrite) are written to a temporary folder and loaded through the
 real loader and engine. A corpus of ~200 realistic calls (bash, write, edit, read) then goes
 through the full decision the agent makes before running a tool: the rewrite chain, then every
-guard on the final arguments (`zot.agent.toolpath.rewrite` and `judge`).
+guard on the final arguments (`zot.ext.decide`, which the agent calls).
 
 (a) per call, "cold": the shell-parse cache is cleared before every call, as in a session where
     each command is new (the target: p50 < 200 us);
@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO))
 
 from zot.agent import toolpath  # noqa: E402
+from zot.ext.decide import decide as decide_call  # noqa: E402
 from zot.ext.engine import build_engine  # noqa: E402
 from zot.ext.hooks import CallInfo  # noqa: E402
 from zot.ext.loader import load_extensions  # noqa: E402
@@ -168,8 +169,7 @@ def fmt(seconds: float) -> str:
 
 async def decide(hooks, tool: str, args: dict, project: Path, ctx) -> str:
     call = CallInfo("bench", tool, dict(args), dict(args), str(project), str(project), {"model": "openai/fake"})
-    await toolpath.rewrite(call, ctx)
-    return (await toolpath.judge(call, ctx)).decision
+    return (await decide_call(call, hooks)).decision
 
 
 async def time_decisions(hooks, calls, project: Path, rounds: int, cold: bool) -> tuple[list[float], dict]:

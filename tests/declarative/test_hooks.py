@@ -206,7 +206,7 @@ def test_the_shipped_notes_extension_keeps_notes_from_the_user_and_the_model(zot
     model = zot("--json", "-e", folder, "remember this", replies=[
         tool_calls([call("remember", {"note": "use tabs"}, id="n")]), text("saved")])
     assert tool_message(model.requests[1], "n") == "Saved the note: use tabs"
-    notes = [json.loads(line) for line in (project / ".zot" / "notes.jsonl").read_text().splitlines()]
+    notes = [json.loads(line) for line in (project / ".zot" / "data" / "notes" / "notes.jsonl").read_text().splitlines()]
     assert [(n["by"], n["note"]) for n in notes] == [("user", "the API is versioned"), ("model", "use tabs")]
     shown = zot("-p", "-e", folder, "/notes", model=False)
     assert shown.code == 0 and shown.out.count("\n") == 2 and "use tabs" in shown.out

@@ -157,8 +157,8 @@ def test_list_shows_name_version_scope_state_and_path(project, zot_home):
     table = listed(project)
 
     assert {k: table["runner"][k] for k in ("name", "version", "scope", "state", "path")} == {
-        "name": "runner", "version": "2.0.0", "scope": "project", "state": "untrusted", "path": str(proj_path)}
-    assert table["runner"]["notes"] == ["run `zot trust` to load it"]
+        "name": "runner", "version": "2.0.0", "scope": "project", "state": "restricted", "path": str(proj_path)}
+    assert table["runner"]["notes"] == ["waits for `zot trust` (it has no deny or confirm rules to apply before)"]
     assert {k: table["mine"][k] for k in ("version", "scope", "state", "path")} == {
         "version": "0.3.0", "scope": "global", "state": "loaded", "path": str(glob_path)}
     assert all(row["scope"] == "shipped" for name, row in table.items() if name not in ("runner", "mine"))
@@ -166,7 +166,7 @@ def test_list_shows_name_version_scope_state_and_path(project, zot_home):
 
 def test_a_project_extension_loads_once_trusted_and_not_after_an_edit(project):
     path = add_ext(project / ".zot" / "extensions", "runner", RUNNER)
-    assert listed(project)["runner"]["state"] == "untrusted"
+    assert listed(project)["runner"]["state"] == "restricted"
 
     trusted = zot("trust", "--yes", cwd=project)
 
@@ -177,8 +177,12 @@ def test_a_project_extension_loads_once_trusted_and_not_after_an_edit(project):
     path.write_text(path.read_text().replace("pytest, -q", "pytest, -x"), encoding="utf-8")
 
     after = listed(project)["runner"]
-    assert after["state"] == "untrusted"
-    assert after["notes"] == ["changed since you trusted it: run `zot trust` to load it"]
+    assert after["state"] == "restricted"
+    out = zot("ext", "list", cwd=project).stdout
+    assert out.endswith(
+        "note: project .zot/ changed since you trusted it (1 modified (.zot/extensions/runner/extension.yaml); "
+        "changed runs pytest -x {{ args.path }} (tool run_tests)); its extensions (runner) load only their deny "
+        "and confirm rules and redactions; run `zot trust` to review and load the rest (/trust in the REPL)\n")
 
 
 def test_any_new_file_under_dot_zot_needs_trust_again(project):
@@ -187,7 +191,7 @@ def test_any_new_file_under_dot_zot_needs_trust_again(project):
 
     (project / ".zot" / "extensions" / "runner" / "main.py").write_text("print('hi')\n")
 
-    assert listed(project)["runner"]["state"] == "untrusted"
+    assert listed(project)["runner"]["state"] == "restricted"
     assert zot("trust", "--yes", cwd=project).returncode == 0
     assert listed(project)["runner"]["state"] == "loaded"
 
@@ -287,7 +291,7 @@ def test_disable_project_does_not_trust_an_untrusted_project(project):
 
     assert zot("ext", "disable", "runner", "--project", cwd=project).returncode == 0
 
-    assert listed(project)["runner"]["state"] == "untrusted"
+    assert listed(project)["runner"]["state"] == "restricted"
 
 
 @pytest.mark.parametrize("action", ["enable", "disable"])
@@ -312,16 +316,20 @@ def test_trust_without_yes_and_without_a_terminal_lists_what_would_run_and_refus
     assert out.returncode == 1
     assert out.stdout == (
         f"Trusting {project} lets zot load and run what its .zot/ folder declares:\n"
-        f"  extension runner ({path})\n"
-        "    command status runs: git status --short\n"
-        "    tool run_tests runs: pytest -q {{ args.path }}\n"
-        "    tool weather calls: https://example.com/weather\n"
-        "    widget branch runs: git branch --show-current\n"
-        "    hook 1 on session_start runs: make setup\n"
-        "    script: python3 main.py\n")
+        "  extension runner:\n"
+        "    runs script python3 main.py\n"
+        "    runs git status --short (command status)\n"
+        "    runs make setup (hook 1)\n"
+        "    runs pytest -q {{ args.path }} (tool run_tests)\n"
+        "    runs git branch --show-current (widget branch)\n"
+        "    calls example.com (tool weather)\n"
+        "    tool run_tests: Run the tests\n"
+        "    tool weather: The weather\n"
+        "    command status: Git status\n"
+        "    widget branch\n")
     assert out.stderr == ("zot: error: not trusted: confirmation needed\n"
                           "  hint: run `zot trust --yes` to trust without asking\n")
-    assert listed(project)["runner"]["state"] == "untrusted"
+    assert listed(project)["runner"]["state"] == "restricted"
 
 
 def test_trust_mentions_project_settings(project):
@@ -330,7 +338,7 @@ def test_trust_mentions_project_settings(project):
 
     out = zot("trust", cwd=project)
 
-    assert f"  settings: {project / '.zot' / 'settings.yaml'} (may choose the model and API base)\n" in out.stdout
+    assert "  settings:\n    chooses the model openai/gpt-4o\n" in out.stdout
     assert out.returncode == 1
 
 
@@ -348,4 +356,4 @@ def test_revoke_makes_the_project_untrusted(project):
     out = zot("trust", "--revoke", cwd=project)
 
     assert out.stdout == f"revoked trust for {project}\n"
-    assert listed(project)["runner"]["state"] == "untrusted"
+    assert listed(project)["runner"]["state"] == "restricted"

@@ -1,6 +1,6 @@
 """Helpers for the guard tests: extensions written to a folder, loaded by the real loader and
 engine (or compiled without validation, to reach the runtime defences), and decided through the
-real tool-call path (`zot.agent.toolpath`: rewrite chain, argument check, every guard)."""
+one decision function the agent uses (`zot.ext.decide`: rewrite chain, argument check, every guard)."""
 from __future__ import annotations
 
 import asyncio
@@ -8,9 +8,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from zot.agent import toolpath
 from zot.ext.compile.context import ExtCtx
 from zot.ext.compile.guards import RewriteRule
+from zot.ext.decide import Decision
+from zot.ext.decide import decide as decide_call
 from zot.ext.engine import Engine, build_engine, compile_extension, tool_params_of
 from zot.ext.hooks import CallInfo, Hooks
 from zot.ext.loader import load_extensions
@@ -59,19 +60,12 @@ def compile_unvalidated(folder: Path, project: Path) -> Hooks:
     return hooks
 
 
-def decide(hooks: Hooks, tool: str, args: dict[str, Any], project: Path) -> tuple[toolpath.Decision, dict]:
+def decide(hooks: Hooks, tool: str, args: dict[str, Any], project: Path) -> tuple[Decision, dict]:
     """The full decision for one call, as the loop makes it (no confirm, no execution)."""
     return asyncio.run(decide_async(hooks, tool, args, project))
 
 
-async def decide_async(hooks: Hooks, tool: str, args: dict[str, Any], project: Path,
-                       ctx: toolpath.PathContext | None = None) -> tuple[toolpath.Decision, dict]:
+async def decide_async(hooks: Hooks, tool: str, args: dict[str, Any], project: Path) -> tuple[Decision, dict]:
     call = CallInfo("call", tool, dict(args), dict(args), str(project), str(project), {"model": "openai/fake"})
-    ctx = ctx or toolpath.PathContext(tools=tools(), hooks=hooks, tool_ctx=None)
-    rewrites = await toolpath.rewrite(call, ctx)
-    failed = [r for r in rewrites if r.get("deny")]
-    if failed:
-        return toolpath.Decision("deny", rewrites=rewrites, reason=failed[0]["error"]), call.args
-    decision = await toolpath.judge(call, ctx)
-    decision.rewrites = rewrites
+    decision = await decide_call(call, hooks, getattr(tools().get(tool), "parameters", None))
     return decision, call.args

@@ -1,9 +1,8 @@
 """A rewrite in `mode: shadow` is recorded as what it would do and not applied."""
 import asyncio
 
-from zot.agent.toolpath import PathContext, rewrite
+from zot.ext.decide import rewrite
 from zot.ext.hooks import CallInfo, Hooks
-from zot.tools.base import ToolContext
 
 
 def test_shadow_rewrite_is_recorded_but_not_applied(tmp_path):
@@ -17,9 +16,9 @@ def test_shadow_rewrite_is_recorded_but_not_applied(tmp_path):
     rule = compile_guard("quiet", {"tool": "bash", "action": "rewrite", "mode": "shadow",
                                    "rewrite": [{"arg": "command", "append": " -q"}]}, ext)
     hooks = Hooks(rewriters=[rule])
-    ctx = PathContext(tools={}, hooks=hooks, tool_ctx=ToolContext(cwd=tmp_path, project_root=tmp_path))
     call = CallInfo("1", "bash", {"command": "pip install x"}, {"command": "pip install x"}, str(tmp_path),
                     str(tmp_path))
-    changes = asyncio.run(rewrite(call, ctx))
+    changes, failed = asyncio.run(rewrite(call, hooks))
+    assert failed is None
     assert call.args == {"command": "pip install x"}
     assert changes and changes[0]["shadow"] is True and changes[0]["after"] == {"command": "pip install x -q"}

@@ -68,7 +68,11 @@ def test_zots_own_commands_answer_in_print_mode(zot, line, out):
 
 
 def test_trust_without_anyone_to_ask_says_what_to_run(zot, project):
-    (project / ".zot").mkdir()
+    """-p cannot ask: /trust says what to run instead, and nothing is trusted."""
+    ext = project / ".zot" / "extensions" / "team"
+    ext.mkdir(parents=True)
+    (ext / "extension.yaml").write_text("schema: zot/extension/v1\nname: team\nversion: 1.0.0\n"
+                                        "description: a team extension\n")
     run = zot("-p", "/trust")
     assert run.code == 1 and "run `zot trust` in a terminal" in run.err
 

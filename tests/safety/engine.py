@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zot.ext.decide import decide_now
 from zot.ext.engine import Engine, build_engine
 from zot.ext.hooks import CallInfo, Verdict
 from zot.ext.loader import load_extensions
 from zot.tools import builtin_tools
-
-RANK = {"allow": 0, "warn": 0, "confirm": 1, "deny": 2}
 
 
 @dataclass
@@ -48,16 +47,10 @@ def make_world(root: Path) -> World:
 
 
 def judge(world: World, tool: str, args: dict[str, Any]) -> tuple[str, dict[str, Any], list[Verdict]]:
-    """Rewrites, then every guard on the final arguments; the strictest enforced verdict wins.
+    """The one decision function (rewrites, then every guard on the final arguments).
     The working directory is the project, as when zot runs there."""
     args = world.fill(args)
     cwd = str(world.project)
     call = CallInfo("corpus", tool, dict(args), dict(args), cwd, cwd)
-    for rule in world.engine.hooks.rewriters:
-        out = rule.rewrite_now(call)
-        if out is not None and out.error is None:
-            call.args = out.args
-    verdicts = [v for g in world.engine.hooks.guards for v in g.judge_now(call)]
-    enforced = [v for v in verdicts if not v.shadow and v.decision != "warn"]
-    decision = max((v.decision for v in enforced), key=lambda d: RANK[d], default="allow")
-    return decision, call.args, verdicts
+    decision = decide_now(call, world.engine.hooks)
+    return decision.decision, call.args, decision.verdicts

@@ -57,6 +57,7 @@ def test_handshake_sends_hello_ack_and_takes_registrations(scripts, tmp_path):
             assert ack == {"type": "hello_ack", "protocol_version": 1, "zot_version": ack["zot_version"],
                            "provider": "openai", "model": "fake", "cwd": str(folder.parent),
                            "extension_dir": str(folder), "data_dir": str(Path(os.environ["ZOT_HOME"]) / "data" / "full"),
+                           "project_data_dir": str(folder.parent / ".zot" / "data" / "full"),
                            "capabilities": ["intercept_tool_result", "intercept_input", "register_guard",
                                             "register_widget", "ui", "kv"]}
             assert s.state.tools["echo"].parameters["required"] == ["text"]

@@ -72,9 +72,10 @@ def test_project_extension_json_needs_trust(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
     code, out, _ = cli(capsys, "ext", "list", "--format", "json")
     [row] = [r for r in json.loads(out) if r["name"] == "weather"]
-    assert row["state"] == "untrusted"
+    assert row["state"] == "restricted"
+    assert row["note"] == "waits for `zot trust` (it has no deny or confirm rules to apply before)"
     code, out, _ = cli(capsys, "trust", "--yes")
-    assert code == 0 and f"script: {sys.executable} main.py" in out
+    assert code == 0 and f"runs script {sys.executable} main.py" in out
     code, out, _ = cli(capsys, "ext", "list", "--format", "json")
     assert [r["state"] for r in json.loads(out) if r["name"] == "weather"] == ["loaded"]
 
@@ -170,7 +171,7 @@ def test_reload_rereads_manifests_restarts_scripts_and_keeps_a_broken_one(tmp_pa
             assert not (await decide(s, "echo worse")).blocked
             manifest = folder / "extension.yaml"
             manifest.write_text(manifest.read_text().replace('regex: "bad"', 'regex: "bad|worse"'))
-            assert await s.state.reload() == []
+            assert await s.state.reload() == ["reload: extension reloadable: its rules changed"]
             assert s.state.hooks is hooks                       # the bus keeps its Hooks object
             assert (await decide(s, "echo worse")).blocked
             assert "weather" in s.state.tools

@@ -199,9 +199,14 @@ def test_observers_run_in_order_and_a_failing_one_is_only_logged(spawn):
     ("tool_call", {"tool_name": "bash", "tool_args": '{"command": "ls"}'},
      {"block": False, "modified_args": {"command": "ls -la --color=never"}}),
     ("tool_call", {"tool_name": "bash", "tool_args": {"command": "echo"}}, {"block": False}),
-    # a failing intercept allows unless it asked otherwise
-    ("tool_call", {"tool_name": "bash", "tool_args": {"command": "crash"}}, {"block": False}),
+    # a failing intercept blocks unless it asked otherwise (on_error="allow")
+    ("tool_call", {"tool_name": "bash", "tool_args": {"command": "crash"}},
+     {"block": True, "reason": "tool_call intercept failed: RuntimeError: intercept bug"}),
+    ("tool_call", {"tool_name": "bash", "tool_args": {"command": "wrong-type"}},
+     {"block": True, "reason": "tool_call intercept failed: TypeError: an intercept handler returned int; return "
+                               "ext.block(reason), ext.modify(args), ext.replace_text(text) or None"}),
     ("assistant_message", {"text": "hello"}, {"block": False, "replace_text": "HELLO"}),
+    ("assistant_message", {"text": "lenient"}, {"block": False, "replace_text": "LENIENT"}),
     ("turn_start", {"step": 1}, {"block": False}),
     ("turn_start", {"step": 99},
      {"block": True, "reason": "turn_start intercept failed: RuntimeError: strict bug"}),

@@ -337,9 +337,9 @@ class AgentSession(Knobs):
     async def reload_extensions(self) -> list[str]:
         """Re-read every manifest and restart the scripts; problems become warnings."""
         notices = await self.state.reload()
-        self.state.notices = notices
-        for notice in notices:
-            self.bus.notify("warning", notice)
+        self.state.notices = [n for n in notices if not n.startswith("reload:")]
+        for notice in notices:     # "reload: ..." lines say what changed; the rest are problems
+            self.bus.notify("info" if notice.startswith("reload:") else "warning", notice)
         for callback in self.on_reload:
             callback()
         return notices

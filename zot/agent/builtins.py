@@ -190,24 +190,29 @@ async def cmd_reload_ext(session: "AgentSession", arg: str) -> CommandResult:
 
 
 async def cmd_trust(session: "AgentSession", arg: str) -> CommandResult:
+    """Show what trusting would let act (or what changed since the last trust), then ask."""
     from zot.config import load_settings
     from zot.ext import trust
-    from zot.ext.trust_summary import what_will_run
+    from zot.ext.trust_report import report
 
     project = session.state.project_root
     if not (project / ".zot").is_dir():
         return CommandResult("trust", "notify", f"{project} has no .zot/ folder: there is nothing to trust")
-    if trust.is_trusted(project):
+    found = await asyncio.to_thread(report, project)
+    if found.status.error:
+        return CommandResult("trust", "error", f"cannot trust {project}: {found.status.error}", is_error=True)
+    if found.status.trusted:
         return CommandResult("trust", "notify", f"{project} is already trusted")
+    if not found.status.present:
+        return CommandResult("trust", "notify",
+                             f"{project}/.zot holds nothing to trust (data under .zot/data/ needs no trust)")
     if session.asker() is None:
         raise UserError("/trust needs someone to say yes, and nobody can be asked here",
                         "run `zot trust` in a terminal: it lists what would run and asks")
-    lines = await asyncio.to_thread(what_will_run, project)
-    message = "Trusting it lets zot load and run what its .zot/ folder declares:\n" + \
-              "\n".join("  " + line for line in lines or ["(no extensions)"])
+    message = found.headline() + "\n" + "\n".join("  " + line for line in found.prompt_lines())
     if not await session.asker().confirm("", f"Trust {project}?", message, False):
         return CommandResult("trust", "notify", "not trusted")
-    digest = trust.trust(project)
+    digest = await asyncio.to_thread(trust.trust, project)
     session.use_settings(load_settings(project, trusted_project=True))
     session.bus.notify("info", f"trusted {project} (content {digest[:12]}); any change to .zot/ asks again")
     return await cmd_reload_ext(session, "")

@@ -124,6 +124,8 @@ class AgentEnd(_Event):
     stop_reason: str           # stop | handled | max_steps | blocked | error | cancelled
     usage: dict[str, Any]
     error: str | None = None
+    # the tool calls of this run that did not run: {id, tool, args, decision, answered, reason, rules}
+    refused: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

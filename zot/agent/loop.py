@@ -36,6 +36,7 @@ class AgentState:
     usage: Usage = field(default_factory=Usage)
     max_steps: int | None = None
     auto_yes: bool = False
+    yes_excludes: frozenset[str] = frozenset()   # extensions whose confirms --yes does not answer
     compaction: tuple[str, int] | None = None    # (summary, first kept message index)
     context_window: int | None = None     # overrides the model map (settings: context_window)
     last_input_tokens: int = 0
@@ -140,13 +141,23 @@ def _log_decision(state: AgentState, outcome: Outcome) -> None:
         pass  # the session has the record; a read-only log folder must not stop the agent
 
 
-async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio.Event) -> None:
+def _refusal(outcome: Outcome) -> dict[str, Any]:
+    """What agent_end says about a call that did not run."""
+    d = outcome.decision
+    return {"id": outcome.call.id, "tool": outcome.call.tool, "args": outcome.call.args, "decision": d.decision,
+            "answered": d.answered, "reason": d.reason,
+            "rules": [f"{v.source.extension}:{v.source.rule}" for v in d.deciding or d.enforced
+                      if v.decision in ("deny", "confirm")]}
+
+
+async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio.Event,
+                     refused: list[dict[str, Any]]) -> None:
     facts = {"model": state.model.model,
              "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost, "messages": len(state.messages)}}
     ctx = PathContext(tools=state.active_tools(), hooks=state.hooks,
                       tool_ctx=ToolContext(cwd=state.cwd, project_root=state.project_root, cancel=cancel,
                                            output_dir=state.output_dir, facts=facts),
-                      auto_yes=state.auto_yes, always=state.always,
+                      auto_yes=state.auto_yes, yes_excludes=state.yes_excludes, always=state.always,
                       notify=lambda level, text, source: emit(ev.Notice(level, text, source)),
                       facts=facts)
     for call in calls:
@@ -160,6 +171,8 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
         if outcome.ran:
             emit(ev.ToolExecutionEnd(call.id, call.name, outcome.result.is_error, round(outcome.duration, 3)))
         _log_decision(state, outcome)
+        if outcome.blocked:
+            refused.append(_refusal(outcome))
         result = outcome.result
         emit(ev.ToolResultEvent(call.id, call.name, outcome.call.args, result.content, result.is_error,
                                 outcome.blocked, result.display, outcome.decision.to_json(outcome.call)))
@@ -252,6 +265,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
     emit(ev.AgentStart(state.model.model))
     _append(state, {"role": "user", "content": user_content(text, images)})
     run_usage = Usage()
+    refused: list[dict[str, Any]] = []
     answer, stop, error = "", "stop", None
     step = 0
     while True:
@@ -293,11 +307,11 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         if not completion.tool_calls:
             emit(ev.TurnEnd(step, 0))
             break
-        await _run_tools(state, completion.tool_calls, emit, cancel)
+        await _run_tools(state, completion.tool_calls, emit, cancel, refused)
         emit(ev.TurnEnd(step, len(completion.tool_calls)))
         if cancel.is_set():
             stop = "cancelled"
             break
-    end = ev.AgentEnd(answer, stop, usage_dict(run_usage), error)
+    end = ev.AgentEnd(answer, stop, usage_dict(run_usage), error, refused)
     emit(end)
     return end

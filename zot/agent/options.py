@@ -18,6 +18,7 @@ class Options:
     api_key: str | None = None
     max_steps: int | None = None
     auto_yes: bool = False
+    allow_zot_writes: bool = False     # --yes also answers self-protection's confirms
     continue_session: bool = False
     session_path: str | None = None
     no_session: bool = False

@@ -93,6 +93,7 @@ def build_state(opts: Options, require_key: bool = True, require_model: bool = T
     """With `require_model` False, a missing model is not an error yet (slash commands need none):
     call `model_config` again before the first turn."""
     from zot.ext import trust
+    from zot.ext.discover import EXPLICIT_YES
     from zot.tools import builtin_tools
 
     cwd = (Path(opts.cwd).expanduser() if opts.cwd else Path.cwd()).resolve()
@@ -108,7 +109,8 @@ def build_state(opts: Options, require_key: bool = True, require_model: bool = T
         cfg = ModelConfig(model="")
     tools = {t.name: t for t in builtin_tools()}
     state = AgentState(model=cfg, tools=tools, cwd=cwd, project_root=project, max_steps=opts.max_steps,
-                       auto_yes=opts.auto_yes, context_window=settings.get("context_window"),
+                       auto_yes=opts.auto_yes, yes_excludes=frozenset() if opts.allow_zot_writes else EXPLICIT_YES,
+                       context_window=settings.get("context_window"),
                        output_dir=Path(tempfile.gettempdir()) / "zot-output", system_prompt=opts.system_prompt,
                        system_extra=list(opts.append_system_prompt),
                        tool_filter=None if opts.tools is None else set(opts.tools))

@@ -12,26 +12,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from zot.ext.hooks import CallInfo, ConfirmRequest, Hooks, Source, Verdict
+from zot.ext.decide import Decision, decide
+from zot.ext.hooks import CallInfo, ConfirmRequest, Hooks
+from zot.ext.discover import EXPLICIT_YES
 from zot.tools.base import Tool, ToolContext, ToolResult
-from zot.tools.validate import validate_args
-
-RANK = {"allow": 0, "warn": 0, "confirm": 1, "deny": 2}
-
-
-@dataclass
-class Decision:
-    decision: str                          # allow | deny | confirm
-    verdicts: list[Verdict] = field(default_factory=list)
-    rewrites: list[dict[str, Any]] = field(default_factory=list)
-    answered: str | None = None            # yes | no | always | auto-yes | no-ui
-    reason: str = ""
-
-    def to_json(self, call: CallInfo) -> dict[str, Any]:
-        return {"tool_call_id": call.id, "tool": call.tool, "original_args": call.original_args,
-                "final_args": call.args, "decision": self.decision, "reason": self.reason,
-                "answered": self.answered, "matches": [v.to_json() for v in self.verdicts],
-                "rewrites": self.rewrites}
 
 
 @dataclass
@@ -50,6 +34,7 @@ class PathContext:
     hooks: Hooks
     tool_ctx: ToolContext
     auto_yes: bool = False
+    yes_excludes: frozenset[str] = frozenset()    # extensions whose confirms --yes does not answer
     always: set[tuple[str, str]] = field(default_factory=set)  # (tool, rule label) answered "always"
     notify: Callable[[str, str, str], None] = lambda level, text, source: None
     on_start: Callable[[CallInfo], None] = lambda call: None
@@ -60,48 +45,6 @@ def error_result(text: str) -> ToolResult:
     return ToolResult(content=text, is_error=True)
 
 
-async def rewrite(call: CallInfo, ctx: PathContext) -> list[dict[str, Any]]:
-    """Chain every rewriter; each sees the arguments the previous one produced."""
-    changes: list[dict[str, Any]] = []
-    for rewriter in ctx.hooks.rewriters:
-        try:
-            out = await rewriter.rewrite(call)
-        except Exception as exc:  # a rewriter's bug must not stop the call path
-            ctx.notify("error", f"rewrite failed: {exc}", type(rewriter).__name__)
-            continue
-        if out is None:
-            continue
-        if out.error:
-            changes.append({"error": out.error, "deny": out.deny, **out.source.to_json()})
-            continue
-        if out.args != call.args:
-            changes.append({"before": copy.deepcopy(call.args), "after": copy.deepcopy(out.args),
-                            "shadow": out.shadow, **out.source.to_json()})
-            if not out.shadow:
-                call.args = out.args
-    return changes
-
-
-async def judge(call: CallInfo, ctx: PathContext) -> Decision:
-    """Every guard judges the final arguments; the strictest enforced verdict wins."""
-    verdicts: list[Verdict] = []
-    for guard in ctx.hooks.guards_for(call.tool, call.args):
-        try:
-            now = getattr(guard, "judge_now", None)     # manifest guards decide without awaiting
-            verdicts.extend(now(call) if now is not None else await guard.judge(call))
-        except Exception as exc:  # fail closed: an unexpected guard crash denies
-            verdicts.append(Verdict("deny", f"a guard failed: {exc}", Source(type(guard).__name__, "?"),
-                                    error=str(exc)))
-    enforced = [v for v in verdicts if not v.shadow]
-    for v in enforced:
-        if v.decision == "warn":
-            ctx.notify("warning", f"{call.tool}: {v.reason}", v.source.label())
-    worst = max((v for v in enforced if v.decision != "warn"), key=lambda v: RANK[v.decision], default=None)
-    decision = worst.decision if worst else "allow"
-    reason = "; ".join(v.reason for v in enforced if v.decision == decision and decision != "allow")
-    return Decision(decision, verdicts, reason=reason)
-
-
 async def confirm(call: CallInfo, decision: Decision, ctx: PathContext) -> None:
     """Ask the UI; default answer no. Without a UI, confirm means deny unless the user said --yes."""
     asking = [v for v in decision.verdicts if v.decision == "confirm" and not v.shadow]
@@ -109,7 +52,7 @@ async def confirm(call: CallInfo, decision: Decision, ctx: PathContext) -> None:
         decision.decision, decision.answered = "allow", "always"
         return
     if ctx.hooks.confirm is None:
-        if ctx.auto_yes:
+        if ctx.auto_yes and not any(v.source.extension in ctx.yes_excludes for v in asking):
             decision.decision, decision.answered = "allow", "auto-yes"
         else:
             decision.decision, decision.answered = "deny", "no-ui"
@@ -132,7 +75,8 @@ def blocked_text(call: CallInfo, decision: Decision) -> str:
                                                                    else "") for v in deciding)
     reason = "; ".join(dict.fromkeys(v.reason for v in deciding)) or "blocked"
     if decision.answered == "no-ui":
-        how = "it needs confirmation and no one could be asked (run with --yes to allow such calls)"
+        flag = "--yes --allow-zot-writes" if any(v.source.extension in EXPLICIT_YES for v in deciding) else "--yes"
+        how = f"it needs confirmation and no one could be asked (the user can run zot with {flag} to allow such calls)"
     elif decision.answered in ("no",):
         how = "the user declined it"
     else:
@@ -173,22 +117,13 @@ async def run_call(call_id: str, name: str, args: dict[str, Any], parse_error: s
         return Outcome(error_result(f"The arguments of this {name} call are not valid JSON: {parse_error}. "
                                     "Send the call again with a JSON object of arguments."), call,
                        Decision("deny", reason="unparsable arguments"), blocked=True)
-    decision = Decision("allow")
-    decision.rewrites = await rewrite(call, ctx)
-    failed = [r for r in decision.rewrites if r.get("deny")]
-    if failed:
-        first = failed[0]
-        decision.decision, decision.reason = "deny", f"rewrite failed: {first['error']}"
-        return Outcome(error_result(f"Blocked: the {name} call was not run because the rewrite rule "
-                                    f"`{first['extension']}:{first['rule']}` failed ({first['error']}) and "
-                                    "its on_error is deny."), call, decision, blocked=True)
-    problem = validate_args(tool.parameters, call.args)
-    if problem:
-        return Outcome(error_result(f"Invalid arguments for {name}: {problem}"), call,
-                       Decision("deny", rewrites=decision.rewrites, reason="invalid arguments"), blocked=True)
-    judged = await judge(call, ctx)
-    judged.rewrites = decision.rewrites
-    decision = judged
+    decision = await decide(call, ctx.hooks, tool.parameters)
+    for v in decision.enforced:
+        if v.decision == "warn":
+            ctx.notify("warning", f"{call.tool}: {v.reason}", v.source.label())
+    if decision.invalid:
+        return Outcome(error_result(f"Invalid arguments for {name}: {decision.invalid}"), call, decision,
+                       blocked=True)
     if decision.decision == "confirm":
         await confirm(call, decision, ctx)
     if decision.decision == "deny":

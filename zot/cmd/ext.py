@@ -120,6 +120,9 @@ def list_extensions(args: argparse.Namespace) -> int:
             print(f"{'':<{width}}  {e.note}")
         for diag in [d for d in e.diagnostics if d.is_error][:3]:
             print(f"{'':<{width}}  {diag.file}:{diag.line}:{diag.column}: {diag.message}")
+    notice = exts.trust_notice()
+    if notice:
+        print(f"\nnote: {notice}")
     return 0
 
 
@@ -185,11 +188,14 @@ def _set_enabled(args: argparse.Namespace, enabled: bool) -> int:
     from ruamel.yaml.comments import CommentedMap
 
     from zot.ext import trust as trust_mod
-    from zot.ext.loader import load_extensions
+    from zot.ext.loader import PROTECTED, load_extensions
     from zot.yamlio import dump_roundtrip, load_document
 
     project = find_project_root()
     names = sorted({e.name for e in load_extensions(project)})
+    if not enabled and args.project and args.name in PROTECTED:
+        raise UserError(f"a project cannot turn off {args.name}", f"run `zot ext disable {args.name}` to turn it "
+                        "off in your own settings")
     if args.name not in names:
         from zot.diagnostics import did_you_mean
 

@@ -82,6 +82,7 @@ def _not_loaded(ext) -> str:
 
 
 def explain(args: argparse.Namespace) -> int:
+    from zot.ext.decide import decide_now
     from zot.ext.engine import build_engine
     from zot.ext.hooks import CallInfo
     from zot.ext.loader import load_extensions
@@ -98,35 +99,32 @@ def explain(args: argparse.Namespace) -> int:
     tools = {t.name: t for t in builtin_tools()}
     engine = build_engine(load_extensions(project), project, tools)
     call = CallInfo("explain", args.tool, dict(call_args), dict(call_args), str(Path.cwd()), str(project))
-    rewrites = []
-    for rule in engine.hooks.rewriters:
-        out = rule.rewrite_now(call)
-        if out is not None:
-            rewrites.append({"before": call.args, "after": out.args, "error": out.error, "shadow": out.shadow,
-                             **out.source.to_json()})
-            if out.error is None and not out.shadow:
-                call.args = out.args
-    verdicts = [v for g in engine.hooks.guards for v in g.judge_now(call)]
-    rank = {"allow": 0, "warn": 0, "confirm": 1, "deny": 2}
-    enforced = [v for v in verdicts if not v.shadow and v.decision != "warn"]
-    decision = max((v.decision for v in enforced), key=lambda d: rank[d], default="allow")
+    tool = tools.get(args.tool) or engine.tools.get(args.tool)
+    decided = decide_now(call, engine.hooks, getattr(tool, "parameters", None))
+    scripts = [c.ext.name for c in engine.compiled if isinstance(c.ext.data.get("script"), dict) and not c.restricted]
     if args.format == "json":
-        print(json.dumps({"tool": args.tool, "decision": decision, "args": call.args,
-                          "original_args": call.original_args, "matches": [v.to_json() for v in verdicts],
-                          "rewrites": rewrites}, indent=2))
+        print(json.dumps({"tool": args.tool, "decision": decided.decision, "reason": decided.reason,
+                          "args": call.args, "original_args": call.original_args,
+                          "matches": [v.to_json() for v in decided.verdicts], "rewrites": decided.rewrites,
+                          "scripts_not_asked": scripts}, indent=2))
         return 0
     print(f"tool: {args.tool}\nargs: {json.dumps(call.original_args)}")
-    for r in rewrites:
+    for r in decided.rewrites:
         print(f"  rewrite{' (shadow)' if r['shadow'] else ''}  {r['extension']}:{r['rule']} ({r['location']}): "
               f"{json.dumps(r['after'])}" + (f" [failed: {r['error']}]" if r["error"] else ""))
-    for v in verdicts:
+    for v in decided.verdicts:
         tag = v.decision + (" (shadow)" if v.shadow else "")
         print(f"  {tag:<8} {v.source.label()}: {v.reason}")
-    if not verdicts and not rewrites:
+    if decided.invalid:
+        print(f"  invalid  the arguments do not fit the {args.tool} tool: {decided.invalid}")
+    if not decided.verdicts and not decided.rewrites and not decided.invalid:
         print("  no rule matched")
-    print(f"decision: {decision}")
+    print(f"decision: {decided.decision}")
     if call.args != call.original_args:
         print(f"final args: {json.dumps(call.args)}")
+    if scripts:
+        print(f"note: script intercepts are not asked here (scripts do not run in explain): "
+              f"{', '.join(scripts)}", file=sys.stderr)
     for problem in engine.problems:
         print(f"note: {problem}", file=sys.stderr)
     return 0

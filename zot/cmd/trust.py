@@ -1,15 +1,17 @@
-"""`zot trust`: list what the project's extensions would run, then record trust by content hash."""
+"""`zot trust`: show what the project's `.zot/` would run (or what changed since it was trusted),
+then record trust by content hash."""
 from __future__ import annotations
 
 import argparse
 import sys
 
 from zot.config import UserError, find_project_root
-from zot.ext.trust_summary import what_will_run
 
 
 def run(args: argparse.Namespace) -> int:
     from zot.ext import trust as trust_mod
+    from zot.ext.trust_files import TooLarge
+    from zot.ext.trust_report import report
 
     project = find_project_root()
     if args.revoke:
@@ -18,11 +20,17 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not (project / ".zot").is_dir():
         raise UserError(f"{project} has no .zot/ folder", "there is nothing to trust here")
-    if trust_mod.is_trusted(project):
+    found = report(project)
+    if found.status.error:
+        raise UserError(f"cannot trust {project}: {found.status.error}", "move the data, then run `zot trust` again")
+    if found.status.trusted:
         print(f"{project} is already trusted")
         return 0
-    print(f"Trusting {project} lets zot load and run what its .zot/ folder declares:")
-    for line in what_will_run(project) or ["(no extensions)"]:
+    if not found.status.present:
+        print(f"{project}/.zot holds nothing to trust (data under .zot/data/ needs no trust)")
+        return 0
+    print(found.headline())
+    for line in found.prompt_lines():
         print("  " + line)
     if not args.yes:
         if not sys.stdin.isatty():
@@ -31,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
         if answer not in ("y", "yes"):
             print("not trusted")
             return 1
-    digest = trust_mod.trust(project)
+    try:
+        digest = trust_mod.trust(project)
+    except TooLarge as exc:
+        raise UserError(f"cannot trust {project}: {exc}", "move the data, then run `zot trust` again") from None
     print(f"trusted {project} (content {digest[:12]}); any change to .zot/ asks again")
     return 0

@@ -13,6 +13,12 @@ from zot.config import shipped_dir, zot_home
 MANIFEST_NAMES = ("extension.yaml", "recipe.yaml", "extension.json")
 SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 SCOPE_ORDER = {"cli": 0, "project": 1, "global": 2, "shipped": 3}
+# shipped extensions that are on until the user turns them off; the others are examples
+SHIPPED_ON = frozenset({"safety", "self-protection"})
+# shipped restrictive extensions only the user's own settings (or -e / --no-ext) can turn off
+PROTECTED = SHIPPED_ON
+# extensions whose confirms --yes does not answer when there is no UI (--allow-zot-writes does)
+EXPLICIT_YES = frozenset({"self-protection"})
 
 
 @dataclass(frozen=True)

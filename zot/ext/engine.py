@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from zot.ext import polarity
 from zot.ext.builtin_commands import BUILTIN_COMMANDS
 from zot.ext.compile import hooks as hook_kinds
 from zot.ext.compile.commands import CommandTable, compile_commands
@@ -33,10 +34,14 @@ COMPILERS: dict[str, Callable[[Any, ExtCtx], list]] = {
 }
 
 
+RESTRICTIVE_SECTIONS = ("guards", "hooks")     # all an untrusted project's extension can add
+
+
 @dataclass
 class Compiled:
     ext: ExtCtx
     handlers: dict[str, list] = field(default_factory=dict)
+    restricted: bool = False        # only its restrictive rules (an untrusted project: zot.ext.polarity)
 
     @property
     def rules(self) -> list[Rule]:
@@ -56,13 +61,14 @@ class Engine:
 
 def ext_context(ext, project: Path, tool_params: dict[str, dict], order: int = 0) -> ExtCtx:
     return ExtCtx(name=ext.name, scope=ext.found.scope, doc=ext.checked.doc, data=ext.data, params=ext.params,
+                  restricted=ext.state == "restricted",
                   project=project, tool_params=tool_params, order=order)
 
 
-def compile_extension(ctx: ExtCtx) -> Compiled:
+def compile_extension(ctx: ExtCtx, sections: tuple[str, ...] | None = None) -> Compiled:
     compiled = Compiled(ctx)
     for section, compiler in COMPILERS.items():
-        if section in ctx.data:
+        if section in ctx.data and (sections is None or section in sections):
             compiled.handlers[section] = compiler(ctx.data[section], ctx)
     return compiled
 
@@ -76,11 +82,13 @@ def build_engine(exts: list, project: Path, tools: dict[str, Any]) -> Engine:
     hooks = Hooks()
     engine = Engine(hooks, [])
     params = tool_params_of(tools)
-    loaded = sorted((e for e in exts if e.loaded), key=lambda e: (SCOPE_ORDER[e.found.scope], e.name))
+    loaded = sorted((e for e in exts if e.active), key=lambda e: (SCOPE_ORDER[e.found.scope], e.name))
     for order, ext in enumerate(loaded):
         ctx = ext_context(ext, project, params, order)
         try:
-            compiled = compile_extension(ctx)
+            compiled = compile_extension(ctx, RESTRICTIVE_SECTIONS if ext.state == "restricted" else None)
+            if ext.state == "restricted":
+                compiled = polarity.restrict(compiled, ext.keep)
         except Exception as exc:  # validated manifests should compile; if not, skip this one only
             engine.problems.append(f"extension {ext.name} ({ext.found.path}) was skipped: {exc}")
             continue
@@ -115,6 +123,8 @@ def _register(engine: Engine, compiled: Compiled) -> None:
             hooks.text_transforms.append(rule)
         else:
             hooks.observers.append(rule)
+    if compiled.restricted:
+        return
     hooks.system_fragments.extend(compiled.handlers.get("prompts", []))
     engine.widgets.extend(compiled.handlers.get("widgets", []))
     engine.context_files.extend(context_files(compiled.ext.data.get("prompts") or {}, compiled.ext))

@@ -90,24 +90,72 @@ class ExtensionManager:
 
         fresh = load_extensions(state.project_root, self.cli_paths, discover_scopes=self.discover,
                                 settings=self.settings)
-        before = {e.found.path: e for e in self.exts if e.loaded}
-        by_name = {e.name: e for e in self.exts if e.loaded}
-        kept: list[str] = []
-        merged = []
-        for ext in fresh:
-            previous = before.get(ext.found.path) or by_name.get(ext.name)
-            if ext.state == "error" and previous is not None:
-                kept.append(f"extension {previous.name} keeps its previous version: its manifest has errors")
-                kept.extend(f"{d.file}:{d.line}:{d.column}: {d.message}" for d in ext.diagnostics if d.is_error)
-                merged.append(previous)
-            else:
-                merged.append(ext)
+        old = self.exts
+        merged, kept = keep_previous(old, fresh)
         await self.shutdown()
         if self.host is not None:
             self.host.uninstall()
         notices = self._apply(state, merged)
         await self.start(state)
-        return kept + [n for n in notices if n not in kept]
+        return reload_changes(old, merged) + kept + [n for n in notices if n not in kept]
+
+
+def reload_changes(old: list, new: list) -> list[str]:
+    """One line per extension that a reload added, removed or changed (its state, what it can do,
+    or only its rules), so a reload says what it did."""
+    from zot.ext import capabilities as caps
+
+    before = {e.name: e for e in old}
+    after = {e.name: e for e in new}
+    out = []
+    for name in sorted(set(before) | set(after)):
+        b, a = before.get(name), after.get(name)
+        if a is None:
+            out.append(f"reload: extension {name} is gone")
+            continue
+        if b is None:
+            out.append(f"reload: new extension {name} ({a.state})")
+            continue
+        parts = [f"{b.state} -> {a.state}"] if a.state != b.state else []
+        diff = caps.diff({name: caps.summarize(name, b.data)}, {name: caps.summarize(name, a.data)})
+        if not diff.empty:
+            parts.append(diff.short())
+        elif b.data != a.data:
+            parts.append("its rules changed")
+        if parts:
+            out.append(f"reload: extension {name}: " + "; ".join(parts))
+    return out
+
+
+def keep_previous(old: list, fresh):
+    """`fresh`, except that an extension whose manifest no longer validates keeps the version
+    loaded before: in full for `-e`, global and shipped ones; only its restrictive rules for a
+    project's (its edit is untrusted), unless the trusted version's rules already stand in."""
+    import dataclasses as dc
+
+    before = {e.found.path: e for e in old if e.active}
+    by_name = {e.name: e for e in old if e.active}
+    standing = {e.alias for e in fresh if e.alias}
+    kept: list[str] = []
+    merged = type(fresh)()
+    merged.__dict__.update(getattr(fresh, "__dict__", {}))
+    for ext in fresh:
+        previous = before.get(ext.found.path) or by_name.get(ext.name)
+        if ext.state != "error" or previous is None or previous.alias:
+            merged.append(ext)
+            continue
+        if previous.found.scope == "project":
+            if f"{previous.name}@trusted" in standing:
+                merged.append(ext)
+                continue
+            previous = dc.replace(previous, state="restricted", note="restrictive rules of the version loaded "
+                                  "before, kept while its manifest has errors")
+        kept.append(f"extension {previous.name} keeps its previous version"
+                    + (" (restrictive rules only)" if previous.state == "restricted" else "")
+                    + ": its manifest has errors")
+        kept.extend(f"{d.file}:{d.line}:{d.column}: {d.message}" for d in ext.diagnostics if d.is_error)
+        merged.append(previous)
+    return merged, kept
 
 
 def _replace_hooks(target: Hooks, source: Hooks) -> None:
@@ -124,7 +172,7 @@ def script_specs(engine) -> list:
     specs = []
     for compiled in engine.compiled:
         ctx = compiled.ext
-        node = ctx.data.get("script")
+        node = ctx.data.get("script") if not compiled.restricted else None
         if isinstance(node, dict) and node.get("exec"):
             specs.append(spec_of(ctx.name, ctx.doc.path.parent.resolve(), node, ctx.order, ctx.scope, ctx))
     return specs
@@ -138,6 +186,7 @@ def load_notices(engine, exts: list) -> list[str]:
             first = next((d for d in ext.diagnostics if d.is_error), None)
             where = f": {first.file}:{first.line}:{first.column}: {first.message}" if first else ""
             notices.append(f"extension {ext.name} was not loaded{where}")
-        elif ext.state == "untrusted":
-            notices.append(f"project extension {ext.name} is not loaded: {ext.note}")
-    return notices
+        elif ext.state == "conflict":
+            notices.append(f"project extension {ext.name} ({ext.found.path}) {ext.note}")
+    line = exts.trust_notice() if hasattr(exts, "trust_notice") else ""
+    return notices + ([line] if line else [])

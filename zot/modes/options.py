@@ -18,7 +18,8 @@ def options_from_args(args: argparse.Namespace, save_session: bool = True) -> Op
     elif args.tools is not None:
         tools = [name.strip() for part in args.tools for name in part.split(",") if name.strip()]
     return Options(model=args.model, api_base=args.api_base, api_key=args.api_key, max_steps=args.max_steps,
-                   auto_yes=args.yes, continue_session=args.continue_session, session_path=args.session,
+                   auto_yes=args.yes, allow_zot_writes=args.allow_zot_writes,
+                   continue_session=args.continue_session, session_path=args.session,
                    no_session=args.no_session or not keep, ext_paths=list(args.ext), no_ext=args.no_ext,
                    cwd=Path(args.cwd) if args.cwd else None, system_prompt=args.system_prompt,
                    append_system_prompt=list(args.append_system_prompt or []), tools=tools,

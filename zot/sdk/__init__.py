@@ -22,20 +22,23 @@ zot; what zot adds (UI questions, the kv store, guards, widgets) is used only wh
 in `hello_ack`, and degrades otherwise (`ctx.confirm` is False, `ctx.kv` is a local JSON file).
 
 Decorators: `@ext.command(name, description)`, `@ext.tool(name, description, schema)`,
-`@ext.on(*events)` (observe), `@ext.intercept(*events, on_error="allow")`,
+`@ext.on(*events)` (observe), `@ext.intercept(*events, on_error="block")`,
 `@ext.panel_key(panel_id)`, `@ext.panel_closed(panel_id)`, `@ext.setup`, `@ext.on_ready`,
 `@ext.on_shutdown`; `ext.guard(name, guard)` and `ext.widget(name, text, placement)`.
 
 Returns: a command returns a str (displayed), `ext.prompt/insert/display/error(text)`,
 `ctx.open_panel(...)` or None; a tool returns a str, `ext.image(bytes, mime)`, a list of those
 or any JSON value, and raises `ToolError(message)` to fail; an intercept returns None (allow),
-`ext.block(reason)`, `ext.modify(args)` or `ext.replace_text(text)`.
+`ext.block(reason)`, `ext.modify(args)` or `ext.replace_text(text)`. An intercept that raises or
+returns anything else is decided by its `on_error`: "block" by default (it fails closed, like a
+manifest guard and like zot's own `script.on_error: deny`), or "allow" when the author says so.
 
 `ctx` (any thread): `ctx.host` (the hello_ack: zot_version, model, cwd, capabilities, ...),
 `ctx.notify(message, level)`, `ctx.open_panel/render_panel/close_panel`, `ctx.confirm(title,
 message) -> bool`, `ctx.select(title, options) -> str | None`, `ctx.input(title, placeholder)
--> str | None`, `ctx.kv.get/set/delete/list`, `ctx.widget_update(name, text)`, `ctx.data_dir`,
-`ctx.log(message)`.
+-> str | None`, `ctx.kv.get/set/delete/list`, `ctx.widget_update(name, text)`, `ctx.data_dir`
+(zot's folder for the extension), `ctx.project_data_dir` (this project's `.zot/data/NAME`, which
+trust does not hash), `ctx.log(message)`.
 
 This package uses the standard library only and imports in a few milliseconds: it must not import
 litellm, prompt_toolkit, jinja2 or jsonschema (tests/sdk/test_import.py checks).

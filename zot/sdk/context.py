@@ -16,15 +16,15 @@ LEVELS = {"info": "info", "warn": "warn", "warning": "warn", "error": "error", "
 class Host:
     """The `hello_ack` zot sent: who is running this extension and what it offers.
 
-    Attributes: protocol_version, zot_version, provider, model, cwd, extension_dir, data_dir
-    (strings, "" when zot did not say), capabilities (a frozenset of names) and raw (the frame).
+    Attributes: protocol_version, zot_version, provider, model, cwd, extension_dir, data_dir,
+    project_data_dir (strings, "" when zot did not say), capabilities (a frozenset of names) and raw (the frame).
     """
 
     def __init__(self, ack: dict | None = None) -> None:
         ack = ack or {}
         self.raw = dict(ack)
         self.protocol_version = ack.get("protocol_version", 1)
-        for key in ("zot_version", "provider", "model", "cwd", "extension_dir", "data_dir"):
+        for key in ("zot_version", "provider", "model", "cwd", "extension_dir", "data_dir", "project_data_dir"):
             setattr(self, key, str(ack.get(key) or ""))
         caps = ack.get("capabilities") or ()
         if isinstance(caps, dict):  # tolerate {name: true}
@@ -164,6 +164,10 @@ class Context:
     @property
     def data_dir(self) -> str:
         return self.ext.data_dir
+
+    @property
+    def project_data_dir(self) -> str:
+        return self.ext.project_data_dir
 
     def log(self, message: str) -> None:
         """A line in the extension's log (stderr; `zot ext logs NAME`)."""

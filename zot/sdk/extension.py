@@ -113,13 +113,14 @@ class Extension:
             return fn
         return add
 
-    def intercept(self, *events: str, on_error: str = "allow"):
+    def intercept(self, *events: str, on_error: str = "block"):
         """Decide on events before they happen (`tool_call`, `turn_start`,
         `assistant_message`; with zot's capabilities also `tool_result` and `input`). Return
         None (allow), `ext.block(reason)`, `ext.modify(args)` or `ext.replace_text(text)`.
         Several handlers of one event run in registration order: each sees the arguments the
-        previous one modified, and the first block wins. When a handler raises, `on_error`
-        decides: "allow" (default) or "block"."""
+        previous one modified, and the first block wins. When a handler raises or returns
+        something else, `on_error` decides: "block" (the default: every intercept can block, so
+        it fails closed, like a manifest guard) or "allow"."""
         if on_error not in ("allow", "block"):
             raise ValueError('on_error must be "allow" or "block"')
 
@@ -229,6 +230,19 @@ class Extension:
             os.makedirs(found, exist_ok=True)
         except OSError as exc:
             self.log(f"cannot create the data folder {found}: {exc}")
+        return found
+
+    @property
+    def project_data_dir(self) -> str:
+        """Where the extension may keep this project's files: `<project>/.zot/data/NAME`
+        ($ZOT_PROJECT_DATA_DIR, else zot's `project_data_dir`; "" outside zot). Trust does not
+        hash it, so writing there never makes the project untrusted. Created on first use."""
+        found = os.environ.get("ZOT_PROJECT_DATA_DIR") or self.host.project_data_dir
+        if found:
+            try:
+                os.makedirs(found, exist_ok=True)
+            except OSError as exc:
+                self.log(f"cannot create the project data folder {found}: {exc}")
         return found
 
     # ------------------------------------------------------------------ running

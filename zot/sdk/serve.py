@@ -7,7 +7,7 @@ API) while the reader keeps delivering the replies it waits for, and keys are ne
 
 Failure: a handler's exception is logged with its traceback (a `ToolError` without one) and
 becomes the error form of its reply: `action: error`, `is_error: true`, or for an intercept
-its `on_error` (allow unless the author asked for block). Observers and panel keys have no
+its `on_error` (block unless the author asked for allow: intercepts fail closed). Observers and panel keys have no
 reply: they are logged (a panel key also notifies the user). A reply that cannot be sent (not
 JSON, over 4 MiB) is replaced by an error reply. Unknown frames are ignored.
 """

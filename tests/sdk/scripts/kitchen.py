@@ -184,6 +184,8 @@ def guard(event, ctx):
         return ext.modify({"command": command + " -la"})
     if command == "crash":
         raise RuntimeError("intercept bug")
+    if command == "wrong-type":
+        return 42
     return None
 
 
@@ -198,6 +200,13 @@ def second(event, ctx):
 @ext.intercept("assistant_message")
 def shout(event, ctx):
     return ext.replace_text(event["text"].upper())
+
+
+@ext.intercept("assistant_message", on_error="allow")
+def lenient(event, ctx):
+    if event["text"].lower() == "lenient":
+        raise RuntimeError("lenient bug")
+    return None
 
 
 @ext.intercept("turn_start", on_error="block")

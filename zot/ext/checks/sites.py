@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 Path = tuple[str | int, ...]
 
-BASE = frozenset({"cwd", "project", "model", "date", "params", "git", "session"})
+BASE = frozenset({"cwd", "project", "project_data_dir", "model", "date", "params", "git", "session"})
 RUN_VARS = frozenset({"stdout", "stderr", "exit_code"})
 HTTP_VARS = frozenset({"status", "body", "json", "headers"})
 GUARD_VARS = frozenset({"tool", "args"})

@@ -93,7 +93,7 @@ class Command:
         except UsageError as exc:
             return Outcome("error", str(exc), True)
         facts = facts or {}
-        context = {**template_facts(cwd, self.ext.project, facts.get("model", ""), self.ext.params,
+        context = {**template_facts(cwd, self.ext.project, facts.get("model", ""), self.ext,
                                     facts.get("session")), "args": args}
         try:
             return await self._run(context)

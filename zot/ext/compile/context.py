@@ -15,10 +15,13 @@ from zot.yamlio import Document
 class GitFacts:
     """`git.branch` and `git.dirty` for templates, computed only when a template reads them."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, enabled: bool = True) -> None:
         self._cwd = cwd
+        self._enabled = enabled     # off for an untrusted project's rules: they run nothing
 
     def _git(self, *argv: str) -> str | None:
+        if not self._enabled:
+            return None
         try:
             out = subprocess.run(["git", *argv], cwd=self._cwd, capture_output=True, text=True, timeout=2)
         except (OSError, subprocess.SubprocessError):
@@ -44,6 +47,7 @@ class ExtCtx:
     project: Path
     tool_params: dict[str, dict] = field(default_factory=dict)
     order: int = 0                      # load order: scope, then name
+    restricted: bool = False            # an untrusted project's: only its restrictive rules, nothing runs
 
     def location(self, *path: str | int) -> str:
         """`file:line` of a rule. A block-style `section: name:` is found by scanning the text, so
@@ -52,6 +56,13 @@ class ExtCtx:
         if line is None:
             line, _ = self.doc.position(tuple(path), at_key=True)
         return f"{self.doc.display}:{line}"
+
+    @property
+    def data_dir(self) -> str:
+        """This project's data folder for the extension (`.zot/data/NAME`, never hashed by trust)."""
+        from zot.config import project_data_dir
+
+        return str(project_data_dir(self.project, self.name.split("@", 1)[0]))
 
     def primary_arg(self, tool: str) -> str | None:
         """The argument a bare text example or a matcher without `arg` means: the tool's one
@@ -100,6 +111,9 @@ def primary_arg(schema: dict) -> str | None:
     return "path" if "path" in required else None
 
 
-def template_facts(cwd: Path, project: Path, model: str, params: dict, session: dict | None = None) -> dict[str, Any]:
-    return {"cwd": str(cwd), "project": str(project), "model": model, "params": params,
-            "date": _dt.date.today().isoformat(), "git": GitFacts(cwd), "session": session or {}}
+def template_facts(cwd: Path, project: Path, model: str, ext: "ExtCtx", session: dict | None = None) -> dict[str, Any]:
+    """What every template may read (checks/sites.py BASE lists the same names)."""
+    return {"cwd": str(cwd), "project": str(project), "model": model, "params": ext.params,
+            "project_data_dir": ext.data_dir, "date": _dt.date.today().isoformat(),
+            "git": GitFacts(cwd, not ext.restricted),
+            "session": session or {}}

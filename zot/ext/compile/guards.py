@@ -95,7 +95,7 @@ class Rule:
         if not templates.looks_templated(source):
             return source
         facts = template_facts(Path(call.cwd), Path(call.project), (call.facts or {}).get("model", ""),
-                               self.ext.params, (call.facts or {}).get("session"))
+                               self.ext, (call.facts or {}).get("session"))
         return templates.render(source, {**facts, "tool": call.tool, "args": call.args})
 
 

@@ -67,7 +67,7 @@ class HookRule:
     def context(self, event: dict[str, Any], cwd: Path | None = None,
                 facts: dict[str, Any] | None = None) -> dict[str, Any]:
         names = self.names(event, facts)
-        base = template_facts(cwd or self.ext.project, self.ext.project, names["model"], self.ext.params,
+        base = template_facts(cwd or self.ext.project, self.ext.project, names["model"], self.ext,
                               names["session"])
         return {**base, **names, "cwd": str(cwd or self.ext.project)}
 

@@ -46,7 +46,7 @@ class Fragment:
             return None
         cwd = Path(facts.get("cwd") or self.ext.project)
         return templates.render(self.text, template_facts(cwd, self.ext.project, facts.get("model", ""),
-                                                          self.ext.params, facts.get("session")))
+                                                          self.ext, facts.get("session")))
 
 
 def compile_prompts(section: dict, ext: ExtCtx) -> list[Fragment]:

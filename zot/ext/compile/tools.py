@@ -47,7 +47,7 @@ class Args(dict):
 def context_for(ext: ExtCtx, args: dict[str, Any], ctx: ToolContext, parameters: dict | None = None
                 ) -> dict[str, Any]:
     facts = getattr(ctx, "facts", None) or {}
-    base = template_facts(Path(ctx.cwd), Path(ctx.project_root), facts.get("model", ""), ext.params,
+    base = template_facts(Path(ctx.cwd), Path(ctx.project_root), facts.get("model", ""), ext,
                           facts.get("session"))
     properties = (parameters or {}).get("properties") or {}
     return {**base, "args": Args(args, properties if isinstance(properties, dict) else {})}

@@ -45,7 +45,7 @@ class Widget:
     async def refresh(self, cwd: Path, facts: dict[str, Any] | None = None) -> str:
         """Recompute the text; never raises. Failures become a marker like `⚠ git:branch: ...`."""
         facts = facts or {}
-        context = template_facts(cwd, self.ext.project, facts.get("model", ""), self.ext.params, facts.get("session"))
+        context = template_facts(cwd, self.ext.project, facts.get("model", ""), self.ext, facts.get("session"))
         try:
             if self.run is not None:
                 spec = dict(self.run)

@@ -1,8 +1,8 @@
 """The `path` test: paths normalised (`~`, `$HOME`, `..`, symlinks) and matched with globs.
 
 Globs follow .gitignore habits: a pattern without `/` matches the file name at any depth; one
-with `/` is relative to the project root (or absolute, or `~/`-rooted); `**` crosses folders and
-`dir/**` also matches `dir` itself. A path that cannot be known (it holds `$VAR` or `$(...)`) is
+with `/` is relative to the project root (or absolute, `~/`-rooted, or `$ZOT_HOME/`-rooted: zot's
+own folder); `**` crosses folders and `dir/**` also matches `dir` itself. A path that cannot be known (it holds `$VAR` or `$(...)`) is
 *unknown*: a deny or confirm guard treats it as matching. Brace alternatives are expanded as the
 shell does (`{/etc,/usr}` is `/etc` and `/usr`); the path matches when any of them does.
 """
@@ -112,6 +112,12 @@ def _glob_regex(pattern: str) -> re.Pattern:
     return re.compile(text + r"\Z", re.DOTALL)
 
 
+def _zot_home() -> str:
+    from zot.config import zot_home
+
+    return os.path.realpath(zot_home())
+
+
 @lru_cache(maxsize=64)
 def real_project(project: Path) -> Path:
     """The project root with links resolved; it does not move during a session, so once."""
@@ -125,6 +131,8 @@ def inside(path: Path, root: Path) -> bool:
 
 
 def glob_match(pattern: str, path: Path, project: Path) -> bool:
+    if pattern.startswith("$ZOT_HOME") and pattern[len("$ZOT_HOME"):len("$ZOT_HOME") + 1] in ("", "/"):
+        pattern = _zot_home() + pattern[len("$ZOT_HOME"):]    # zot's own folder, wherever it is
     if pattern in ("/", "~"):
         return str(path) == (str(Path.home()) if pattern == "~" else "/")
     if "/" not in pattern.rstrip("/"):

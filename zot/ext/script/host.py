@@ -90,6 +90,7 @@ class ScriptHost:
         return {"protocol_version": PROTOCOL_VERSION, "zot_version": __version__, "provider": provider if name else "",
                 "model": name or model, "cwd": str(self.facts.get("cwd") or self.project),
                 "extension_dir": str(spec.folder), "data_dir": str(data_dir(spec.name)),
+                "project_data_dir": spec.project_data_dir,
                 "capabilities": list(CAPABILITIES)}
 
     # ---------------------------------------------------------------- hook adapters

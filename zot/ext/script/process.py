@@ -117,7 +117,7 @@ class ScriptProcess:
                                 f"{self.spec.folder}")
         data = data_dir(self.spec.name)
         env = {**os.environ, **self.spec.env, "ZOT_EXTENSION_DIR": str(self.spec.folder),
-               "ZOT_DATA_DIR": str(data)}
+               "ZOT_DATA_DIR": str(data), "ZOT_PROJECT_DATA_DIR": self.spec.project_data_dir}
         path = log_path(self.spec.name)
         try:
             data.mkdir(parents=True, exist_ok=True)

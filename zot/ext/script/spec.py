@@ -50,6 +50,11 @@ class ScriptSpec:
         """`script: python3 main.py`: where a decision came from, as Source.location."""
         return "script: " + " ".join([self.exec, *self.args])
 
+    @property
+    def project_data_dir(self) -> str:
+        """This project's data folder for the extension (`.zot/data/NAME`), not hashed by trust."""
+        return str(getattr(self.ext, "data_dir", "") or "")
+
     def program(self) -> str | None:
         """The program to start: a path relative to the folder when it names one (`./x`,
         `bin/x`), else looked up on PATH, else a file of that name in the folder."""
