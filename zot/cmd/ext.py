@@ -185,11 +185,8 @@ def new(args: argparse.Namespace) -> int:
 
 
 def _set_enabled(args: argparse.Namespace, enabled: bool) -> int:
-    from ruamel.yaml.comments import CommentedMap
-
-    from zot.ext import trust as trust_mod
+    from zot import settings_edit
     from zot.ext.loader import PROTECTED, load_extensions
-    from zot.yamlio import dump_roundtrip, load_document
 
     project = find_project_root()
     names = sorted({e.name for e in load_extensions(project)})
@@ -201,29 +198,11 @@ def _set_enabled(args: argparse.Namespace, enabled: bool) -> int:
 
         raise UserError(f"no extension named `{args.name}`", did_you_mean(args.name, names) + "see `zot ext list`")
     path = settings_path("project" if args.project else "global", project)
-    was_trusted = args.project and trust_mod.is_trusted(project)
-    data = CommentedMap()
-    lead = ""
-    if path.exists():
-        doc = load_document(path)
-        if [d.code for d in doc.diagnostics] == ["empty"]:
-            lead = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
-        elif doc.diagnostics:
-            raise UserError(format_text(doc.diagnostics[0], doc.text), "fix the settings file first")
-        else:
-            data = doc.data
-    exts = data.setdefault("extensions", CommentedMap())
-    if not isinstance(exts, dict):
-        raise UserError(f"{path}: `extensions` must be a mapping", "write `extensions: {NAME: {enabled: true}}`")
-    entry = exts.setdefault(args.name, CommentedMap())
-    if not isinstance(entry, dict):
-        entry = exts[args.name] = CommentedMap()
-    entry["enabled"] = enabled
-    dump_roundtrip(data, path)
-    if lead:   # a file of only comments: keep them above what we wrote
-        path.write_text(lead + path.read_text(encoding="utf-8"), encoding="utf-8")
-    if was_trusted:
-        trust_mod.trust(project)  # our own edit should not make the project untrusted
+
+    def change(data) -> None:
+        settings_edit.entry(settings_edit.section(data, "extensions", path), args.name)["enabled"] = enabled
+
+    settings_edit.edit(path, change, project if args.project else None)
     print(f"{'enabled' if enabled else 'disabled'} {args.name} in {path}")
     return 0
 
