@@ -12,7 +12,7 @@ import sys
 from zot import __version__
 from zot.agent.options import REASONING_LEVELS
 
-SUBCOMMANDS = ("ext", "trust", "sessions", "rpc")
+SUBCOMMANDS = ("ext", "recipe", "trust", "sessions", "rpc")
 
 
 def _positive(text: str) -> int:
@@ -28,9 +28,10 @@ def _positive(text: str) -> int:
 def _main_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zot", description="A terminal coding agent whose extensions are data.",
-        epilog="sub-commands: zot ext (validate, list, new, enable, disable, test, explain, widgets, logs), "
-               "zot trust, zot sessions, zot rpc (NDJSON on stdin/stdout, see docs/rpc.md). "
-               "Run `zot ext --help` for extension commands.")
+        epilog="sub-commands: zot ext (validate, list, new, enable, disable, test, explain, widgets, logs, "
+               "install, remove, update, info), zot recipe (install, list, apply, update, remove, sync, pack, "
+               "verify), zot trust, zot sessions, zot rpc (NDJSON on stdin/stdout, see docs/rpc.md). "
+               "Run `zot ext --help` for extension commands, `zot recipe --help` for recipe packs.")
     p.add_argument("-v", "--version", action="version", version=f"zot {__version__}")
     p.add_argument("prompt", nargs="*", help="the prompt (with -p or --json); read from stdin when absent")
     p.add_argument("-p", "--print", dest="print_mode", action="store_true",
@@ -96,6 +97,52 @@ def _ext_parser() -> argparse.ArgumentParser:
         e = sub.add_parser(action, help=text)
         e.add_argument("name")
         e.add_argument("--project", action="store_true", help="edit .zot/settings.yaml instead of the global one")
+    _install_parsers(sub, "extension")
+    i = sub.add_parser("info", help="an extension's manifest, source, pinned commit and what it can do")
+    i.add_argument("name")
+    return p
+
+
+SOURCE_HELP = ("a folder, a git URL (https://, ssh://, git@, file://, or ending in .git) with an optional "
+               "@REF (tag, branch or commit), or a .tar.gz made by `zot recipe pack`")
+
+
+def _install_parsers(sub, noun: str) -> None:
+    """install / remove / update, alike for `zot ext` and `zot recipe`."""
+    project = "for this project: .zot/zot.lock and .zot/settings.yaml (default: for you, in $ZOT_HOME)"
+    yes = "do not ask; without a terminal, consent is required this way"
+    i = sub.add_parser("install", help=f"install a{'n' if noun[0] in 'ae' else ''} {noun} from a folder, git or a .tar.gz")
+    i.add_argument("source", help=SOURCE_HELP)
+    i.add_argument("--project", action="store_true", help=project)
+    i.add_argument("--yes", action="store_true", help=yes)
+    r = sub.add_parser("remove", help=f"remove an installed {noun}")
+    r.add_argument("name")
+    r.add_argument("--project", action="store_true", help=project)
+    r.add_argument("--yes", action="store_true", help=yes)
+    u = sub.add_parser("update", help=f"fetch installed {noun}s again; asks when what they can do changed")
+    u.add_argument("name", nargs="?", help="one name (default: all of the scope)")
+    u.add_argument("--project", action="store_true", help=project)
+    u.add_argument("--yes", action="store_true", help=yes)
+    if noun == "pack":
+        u.add_argument("--ref", help="change the requested ref (tag, branch or commit)")
+
+
+def _recipe_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zot recipe", description="Install, apply and share recipe packs.")
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    _install_parsers(sub, "pack")
+    lst = sub.add_parser("list", help="installed and shipped recipes")
+    lst.add_argument("--format", choices=("text", "json"), default="text")
+    a = sub.add_parser("apply", help="turn a recipe's extensions on, with its params, in settings")
+    a.add_argument("name")
+    a.add_argument("--project", action="store_true", help="edit .zot/settings.yaml instead of the global one")
+    sub.add_parser("sync", help="install exactly what the lock files pin")
+    k = sub.add_parser("pack", help="make a reproducible .tar.gz of a pack folder, and print its sha256")
+    k.add_argument("dir", help="a folder with recipe.yaml (or an extension) at its root")
+    k.add_argument("-o", "--output", help="the archive to write (default: NAME-VERSION.tar.gz here)")
+    v = sub.add_parser("verify", help="check an archive, a folder, or an installed pack against its digest")
+    v.add_argument("target", help="a .tar.gz, a folder, or the name of an installed pack or extension")
+    v.add_argument("--sha256", help="the archive digest to expect (default: PATH.sha256 when present)")
     return p
 
 
@@ -107,6 +154,10 @@ def dispatch(argv: list[str]) -> int:
             from zot.cmd import ext as ext_cmd
 
             return ext_cmd.run(args)
+        if name == "recipe":
+            from zot.cmd import recipe as recipe_cmd
+
+            return recipe_cmd.run(_recipe_parser().parse_args(rest))
         if name == "trust":
             p = argparse.ArgumentParser(prog="zot trust",
                                         description="Trust this project's .zot/ extensions (keyed by content hash).")

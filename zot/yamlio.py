@@ -540,6 +540,7 @@ def dump_roundtrip(data: Any, path: Path) -> None:
     """Write ruamel data back, keeping comments and order (settings edits)."""
     yaml = _yaml()
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096     # a long URL stays on its line
     tmp = path.with_suffix(path.suffix + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     with tmp.open("w", encoding="utf-8") as fh:

@@ -18,3 +18,32 @@ def make_repo(tmp_path):
     def make(name: str = "pack") -> Repo:
         return Repo(tmp_path / "repos", name)
     return make
+
+
+class Outcome:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self) -> str:
+        return f"Outcome(code={self.code}, out={self.out!r}, err={self.err!r})"
+
+
+@pytest.fixture
+def zot(capsys, monkeypatch):
+    """Run `zot ARGS` in-process in folder `cwd`; returns exit code and output."""
+    from zot.cli import main
+
+    def run(*args: str, cwd) -> Outcome:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = main(list(args))
+        got = capsys.readouterr()
+        return Outcome(code, got.out, got.err)
+    return run
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "proj"
+    (root / ".git").mkdir(parents=True)
+    return root

@@ -11,11 +11,12 @@ from zot.diagnostics import format_json, format_text
 
 
 def run(args: argparse.Namespace) -> int:
-    from zot.cmd import ext_proof
+    from zot.cmd import ext_install, ext_proof
 
     handler = {"validate": validate, "list": list_extensions, "new": new, "enable": enable,
                "disable": disable, "test": ext_proof.test, "explain": ext_proof.explain,
-               "widgets": ext_proof.widgets, "logs": logs}[args.action]
+               "widgets": ext_proof.widgets, "logs": logs, "install": ext_install.install,
+               "remove": ext_install.remove, "update": ext_install.update, "info": ext_install.info}[args.action]
     return handler(args)
 
 

@@ -96,6 +96,9 @@ def explain(args: argparse.Namespace) -> int:
     if not isinstance(call_args, dict):
         raise UserError("--args must be a JSON object", '--args \'{"command": "ls"}\'', code=2)
     project = find_project_root()
+    from zot.ext.packs.installed import require_intact
+
+    require_intact(project)     # answering without a changed pack's rules would be a wrong answer
     tools = {t.name: t for t in builtin_tools()}
     engine = build_engine(load_extensions(project), project, tools)
     call = CallInfo("explain", args.tool, dict(call_args), dict(call_args), str(Path.cwd()), str(project))

@@ -132,7 +132,9 @@ def load_extensions(project: Path, cli_paths: tuple[Path, ...] = (), discover_sc
         settings = load_settings(project, trusted_project=trusted)
     found = [Found((manifest_in(p) or p / "extension.yaml") if p.is_dir() else p, "cli") for p in cli_paths]
     if discover_scopes:
-        found += discover(project)
+        from zot.ext.packs.installed import scan
+
+        found += discover(project) + scan(project).found      # folders, then what the locks pin
     exts = Loaded(Extension(f, check_file_cached(f.path)) for f in found)
     exts.trust = status
     on = {id(e): _enabled(e, settings) for e in exts if e.checked.ok}

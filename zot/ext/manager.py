@@ -41,6 +41,10 @@ class ExtensionManager:
         Scripts are prepared here and started by `start` (it needs the event loop)."""
         from zot.ext.loader import load_extensions
 
+        if self.discover:
+            from zot.ext.packs.installed import require_intact
+
+            require_intact(state.project_root)     # a changed pack's rules must not silently vanish
         self.base_tools = dict(state.tools)
         exts = load_extensions(state.project_root, self.cli_paths, discover_scopes=self.discover,
                                settings=self.settings)
@@ -86,8 +90,16 @@ class ExtensionManager:
             await self.host.shutdown()
 
     async def reload(self, state) -> list[str]:
+        from zot.config import UserError
         from zot.ext.loader import load_extensions
 
+        if self.discover:
+            from zot.ext.packs.installed import require_intact
+
+            try:
+                require_intact(state.project_root)
+            except UserError as exc:
+                return ["extensions not reloaded: " + exc.message.replace("\n", "; ")]
         fresh = load_extensions(state.project_root, self.cli_paths, discover_scopes=self.discover,
                                 settings=self.settings)
         old = self.exts

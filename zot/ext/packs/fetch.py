@@ -36,9 +36,10 @@ def staging() -> Iterator[Path]:
         tree.remove_tree(folder)
 
 
-def fetch(source: Source, base: Path, scratch: Path, commit: str | None = None) -> Fetched:
-    """Put `source`'s files in `scratch/tree`. `commit` (from a lock) wins over the source's ref.
-    Folder and archive paths are relative to `base`."""
+def fetch(source: Source, base: Path, scratch: Path, commit: str | None = None, subdir: str | None = None
+          ) -> Fetched:
+    """Put `source`'s files (only those under `subdir`, when given) in `scratch/tree`. `commit`
+    (from a lock) wins over the source's ref. Folder and archive paths are relative to `base`."""
     raw, dest = scratch / "raw", scratch / "tree"
     got = None
     if source.kind == "git":
@@ -57,6 +58,11 @@ def fetch(source: Source, base: Path, scratch: Path, commit: str | None = None) 
             raise UserError(f"{source.location} is not a folder, a git URL or a .tar.gz",
                             "give a folder holding recipe.yaml or extension.yaml, a git URL, or an archive "
                             "from `zot recipe pack`")
+    if subdir:
+        inner = raw / subdir
+        if not inner.resolve().is_relative_to(raw.resolve()) or not inner.is_dir():
+            raise UserError(f"{source.shown} has no folder `{subdir}`", "check the recipe's `subdir:`")
+        raw = inner
     dest.mkdir(parents=True)
     tree.copy_tree(raw, dest, source.shown)
     return Fetched(source, dest, got)

@@ -85,8 +85,8 @@ _REPAIR = ("restore it from version control (git checkout -- .zot/zot.lock), or 
 
 
 def write(lock: Lock) -> None:
-    """Write atomically (temporary file, then rename); an empty user lock is removed."""
-    if lock.empty and lock.scope == "user":
+    """Write atomically (temporary file, then rename); a lock left empty is removed."""
+    if lock.empty:
         lock.path.unlink(missing_ok=True)
         return
     lock.path.parent.mkdir(parents=True, exist_ok=True)

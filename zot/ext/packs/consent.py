@@ -1,0 +1,111 @@
+"""Consent that says what will run, and on update what changed.
+
+Before an install, zot shows the capability summary of every extension it brings (scripts,
+programs, hosts, relaxing and restricting rules, system prompt fragments, params) and what the
+recipe turns on. Before an update it shows the difference, and asks only when there is one.
+With no terminal it refuses unless `--yes` was given, printing the summary either way, so a
+CI log records what was accepted. The summary is zot.ext.capabilities': one place decides what
+counts as a capability, for trust and for installs alike.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable
+
+from zot.config import UserError
+from zot.ext.packs import _caps_interim as caps
+
+Summary = dict[str, Any]     # {"extensions": {name: capability summary}, "turns_on": {name: params}}
+
+
+def escape(text: str) -> str:
+    """Manifest text for a terminal: control characters (escape sequences, newlines) shown escaped."""
+    return caps._escape(text)
+
+
+def of_extension(data: dict[str, Any]) -> Any:
+    """One extension's capability summary, as the lock stores it (plain JSON)."""
+    return caps.summarize(data)
+
+
+def describe(summary: Summary) -> list[str]:
+    lines: list[str] = []
+    for name, one in sorted(summary.get("extensions", {}).items()):
+        lines.append(f"extension {name}:")
+        lines += ["  " + line for line in caps.render(one)]
+    turns_on = summary.get("turns_on") or {}
+    if turns_on:
+        lines.append("turns on: " + ", ".join(_with_params(n, p) for n, p in sorted(turns_on.items())))
+    return lines
+
+
+def _with_params(name: str, params: dict[str, Any]) -> str:
+    if not params:
+        return name
+    shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=True)}" for k, v in sorted(params.items()))
+    return f"{name} ({shown})"
+
+
+def difference(old: Summary, new: Summary) -> list[str]:
+    """What changed from `old` to `new`, one line each; empty when nothing did."""
+    lines: list[str] = []
+    before, after = old.get("extensions", {}), new.get("extensions", {})
+    for name in sorted(set(after) - set(before)):
+        lines.append(f"added extension {name}:")
+        lines += ["  " + line for line in caps.render(after[name])]
+    for name in sorted(set(before) - set(after)):
+        lines.append(f"removed extension {name}")
+    for name in sorted(set(before) & set(after)):
+        changed = caps.diff(before[name], after[name])
+        if changed:
+            lines.append(f"changed extension {name}:")
+            lines += ["  " + line for line in changed]
+    on_before, on_after = old.get("turns_on") or {}, new.get("turns_on") or {}
+    for name in sorted(set(on_after) | set(on_before)):
+        if on_before.get(name) != on_after.get(name):
+            what = "no longer turns on" if name not in on_after else \
+                "turns on" if name not in on_before else "changes params of"
+            lines.append(f"{what} {_with_params(name, on_after.get(name) or on_before.get(name) or {})}")
+    return lines
+
+
+PAST = {"install": "installed", "update": "updated", "remove": "removed"}
+
+
+def ask(heading: str, lines: list[str], yes: bool, question: str, action: str,
+        prompt: Callable[[str], str] = input) -> None:
+    """Show `heading` and `lines`; go on when `yes`, or when a person at a terminal says yes.
+    Otherwise raise UserError: nothing is changed. `action` is install, update or remove."""
+    print(heading)
+    for line in lines:
+        print("  " + line)
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UserError(f"not {PAST[action]}: this needs your consent and there is no terminal to ask",
+                        "read what is shown above; run the command again with --yes to accept it")
+    try:
+        answer = prompt(f"{question} [y/N] ").strip().lower()
+    except EOFError:
+        answer = ""
+    if answer not in ("y", "yes"):
+        raise UserError(f"not {PAST[action]}: you declined", "nothing was changed")
+
+
+def describe_lock(lock: Any) -> list[str]:
+    """What a lock's packs and extensions can do, from the summaries recorded in it: shown by
+    `zot trust` before anything is fetched (the digest guarantees the content matches). The
+    extensions a pack's recipe fetches from git are in the pack's summary."""
+    lines: list[str] = []
+    for kind, table in (("pack", lock.packs), ("extension", lock.extensions)):
+        for name, entry in sorted(table.items()):
+            if entry.get("pack"):
+                continue
+            pin = (f"@{entry['ref']}" if entry.get("ref") else "") + \
+                (f", commit {entry['commit'][:12]}" if entry.get("commit") else "")
+            lines.append(f"{kind} {name} {entry['version']} ({entry['source']}{pin}):")
+            summary = {"extensions": entry.get("capabilities") or {}, "turns_on": entry.get("turns_on") or {}} \
+                if kind == "pack" else {"extensions": {name: entry["capabilities"]}}
+            lines += ["  " + line for line in describe(summary)]
+    return lines
