@@ -48,6 +48,10 @@ def run_repl(opts: Any) -> int:
     if not sys.stdout.isatty():
         raise UserError("the interactive REPL needs a terminal, and the output is not one",
                         'use zot -p "PROMPT" (or --json) to write to a file or a pipe', code=2)
+    if not opts.no_ext:
+        from zot.ui.packsync import offer_sync
+
+        offer_sync(find_project_root(opts.cwd))
     return asyncio.run(Repl(opts).run())
 
 

@@ -64,7 +64,7 @@ def check_names(names: dict[str, str], replacing: tuple[str, str], project: Path
             continue
         if owner.installed and (owner.pack == own if kind == "pack" else owner.pack is None and owner.name == own):
             continue
-        raise UserError(f"name clash: {names[owner.name]} is named {owner.name}, like {owner.what}",
+        raise UserError(f"name clash: {names[owner.name]} has the same name as {owner.what}",
                         "two extensions cannot share a name: rename one of them, or remove the other first")
 
 

@@ -74,7 +74,7 @@ PAST = {"install": "installed", "update": "updated", "remove": "removed"}
 
 
 def ask(heading: str, lines: list[str], yes: bool, question: str, action: str,
-        prompt: Callable[[str], str] = input) -> None:
+        prompt: Callable[[str], str] | None = None) -> None:
     """Show `heading` and `lines`; go on when `yes`, or when a person at a terminal says yes.
     Otherwise raise UserError: nothing is changed. `action` is install, update or remove."""
     print(heading)
@@ -86,8 +86,8 @@ def ask(heading: str, lines: list[str], yes: bool, question: str, action: str,
         raise UserError(f"not {PAST[action]}: this needs your consent and there is no terminal to ask",
                         "read what is shown above; run the command again with --yes to accept it")
     try:
-        answer = prompt(f"{question} [y/N] ").strip().lower()
-    except EOFError:
+        answer = (prompt or input)(f"{question} [y/N] ").strip().lower()
+    except (EOFError, OSError):
         answer = ""
     if answer not in ("y", "yes"):
         raise UserError(f"not {PAST[action]}: you declined", "nothing was changed")

@@ -48,7 +48,8 @@ def fetch(source: Source, base: Path, scratch: Path, commit: str | None = None, 
         path = source.path(base)
         if not path.exists():
             noun = "file" if source.kind == "archive" else "folder"
-            raise UserError(f"cannot reach {source.location}: no such {noun} ({path})",
+            where = "" if str(path) == source.location else f" ({path})"
+            raise UserError(f"cannot reach {source.location}: no such {noun}{where}",
                             "check the path; a relative path is relative to the project folder")
         if source.kind == "archive":
             archive.extract(path, raw)
