@@ -1,4 +1,4 @@
-"""Generate docs/reference.md from schemas/extension.schema.json and schemas/recipe.schema.json.
+"""Generate docs/reference.md from the schemas in schemas/ (extension, recipe, lock).
 
     python scripts/gen_reference.py           # write docs/reference.md
     python scripts/gen_reference.py --check   # exit 1 if docs/reference.md is out of date
@@ -18,6 +18,7 @@ OUTPUT = REPO / "docs" / "reference.md"
 SCHEMAS = (
     ("extension", "Extension manifest", "extension.yaml", REPO / "schemas" / "extension.schema.json"),
     ("recipe", "Recipe pack", "recipe.yaml", REPO / "schemas" / "recipe.schema.json"),
+    ("lock", "Lock file", "zot.lock", REPO / "schemas" / "lock.schema.json"),
 )
 STALE = "docs/reference.md is stale: run python scripts/gen_reference.py"
 
@@ -202,8 +203,11 @@ class Renderer:
     def top_level(self, title: str, filename: str) -> list[str]:
         s = self.schema
         out = [f'<a id="{self.prefix}"></a>', "", f"## {title} ({code(filename)})", "", s["description"], ""]
-        out += [f"Schema: {code(s['$id'])}. To get completion and hover help in editors, start the file with:", ""]
-        out += ["```yaml", f"# yaml-language-server: $schema={s['$id']}", "```", ""]
+        if filename.endswith(".yaml"):
+            out += [f"Schema: {code(s['$id'])}. To get completion and hover help in editors, start the file with:", ""]
+            out += ["```yaml", f"# yaml-language-server: $schema={s['$id']}", "```", ""]
+        else:
+            out += [f"Schema: {code(s['$id'])}. zot writes this file; you review and commit it.", ""]
         rows, _ = self.table(s, "")
         out += rows + [""] + [f"- {n}" for n in self.notes(s)]
         out += [""] if self.notes(s) else []

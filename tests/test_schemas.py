@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 SCHEMA_FILES = {
     "extension": REPO / "schemas" / "extension.schema.json",
     "recipe": REPO / "schemas" / "recipe.schema.json",
+    "lock": REPO / "schemas" / "lock.schema.json",
 }
 SCHEMAS = {kind: json.loads(path.read_text(encoding="utf-8")) for kind, path in SCHEMA_FILES.items()}
 VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in SCHEMAS.items()}

@@ -18,7 +18,8 @@ from zot.config import UserError
 # never part of an installed tree: version control, caches, virtual environments
 SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
                        ".pytest_cache", ".ruff_cache"})
-SKIP_SUFFIXES = (".pyc", ".pyo")
+# compiled Python, and archives of packs (`zot recipe pack .` writes one into the folder it packs)
+SKIP_SUFFIXES = (".pyc", ".pyo", ".tar.gz", ".tgz", ".tar.gz.sha256")
 MAX_FILES = 5000
 MAX_BYTES = 50 * 1024 * 1024
 
