@@ -7,11 +7,25 @@ When the project was trusted before zot's own edit, the trust is recorded again:
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from zot.config import UserError
 from zot.diagnostics import format_text
+
+
+@contextlib.contextmanager
+def keeping_trust(project: Path | None) -> Iterator[None]:
+    """Around an edit of several files under `.zot/` (lock, then settings): a project trusted
+    before is trusted after, whatever the order of the writes. An edit that fails part-way
+    leaves the trust as the content now is."""
+    from zot.ext import trust as trust_mod
+
+    was_trusted = project is not None and trust_mod.is_trusted(project)
+    yield
+    if was_trusted:
+        trust_mod.trust(project)
 
 
 def edit(path: Path, change: Callable[[Any], None], project: Path | None = None) -> None:

@@ -46,3 +46,14 @@ def test_installed_rules_apply(zot, repo, project):
     got = zot("ext", "explain", "--tool", "bash", "--args", '{"command": "git push --force"}', cwd=project)
     assert got.code == 0, got
     assert "decision: deny" in got.out and "lint:no-force-push" in got.out
+
+
+def test_installing_into_a_trusted_project_keeps_it_trusted(zot, repo, project):
+    (project / ".zot").mkdir()
+    (project / ".zot" / "settings.yaml").write_text("# ours\n")
+    assert zot("trust", "--yes", cwd=project).code == 0
+    assert zot("recipe", "install", f"{repo.url}@v1.0.0", "--project", "--yes", cwd=project).code == 0
+    got = zot("ext", "explain", "--tool", "bash", "--args", '{"command": "git push --force"}', cwd=project)
+    assert "decision: deny" in got.out, got
+    assert zot("recipe", "remove", "team-rules", "--project", "--yes", cwd=project).code == 0
+    assert "is already trusted" in zot("trust", cwd=project).out

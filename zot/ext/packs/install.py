@@ -79,6 +79,13 @@ def install(kind: str, text: str, target: Target, cwd: Path, ref: str | None = N
 
 
 def install_source(kind: str, source: Source, target: Target) -> Result:
+    from zot.settings_edit import keeping_trust
+
+    with keeping_trust(target.project if target.scope == "project" else None):
+        return _install_source(kind, source, target)
+
+
+def _install_source(kind: str, source: Source, target: Target) -> Result:
     lock = lock_mod.read(target.scope, target.project)
     all_locks = [lock, lock_mod.read("user" if target.scope == "project" else "project", target.project)]
     with fetch.staging() as scratch:

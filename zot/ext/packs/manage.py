@@ -75,6 +75,13 @@ def update(kind: str, name: str | None, target: Target, ref: str | None = None) 
 
 
 def remove(kind: str, name: str, target: Target) -> list[str]:
+    from zot.settings_edit import keeping_trust
+
+    with keeping_trust(target.project if target.scope == "project" else None):
+        return _remove(kind, name, target)
+
+
+def _remove(kind: str, name: str, target: Target) -> list[str]:
     from zot import settings_edit
 
     lock = lock_mod.read(target.scope, target.project)
