@@ -13,7 +13,7 @@ def target(args: argparse.Namespace):
     return Target("project" if args.project else "user", find_project_root(), getattr(args, "yes", False))
 
 
-def _print(lines: list[str]) -> int:
+def print_lines(lines: list[str]) -> int:
     for line in lines:
         print(line)
     return 0
@@ -22,19 +22,19 @@ def _print(lines: list[str]) -> int:
 def install(args: argparse.Namespace) -> int:
     from zot.ext.packs.install import install as do_install
 
-    return _print(do_install("extension", args.source, target(args), Path.cwd()).lines)
+    return print_lines(do_install("extension", args.source, target(args), Path.cwd()).lines)
 
 
 def remove(args: argparse.Namespace) -> int:
     from zot.ext.packs.manage import remove as do_remove
 
-    return _print(do_remove("extension", args.name, target(args)))
+    return print_lines(do_remove("extension", args.name, target(args)))
 
 
 def update(args: argparse.Namespace) -> int:
     from zot.ext.packs.manage import update as do_update
 
-    return _print([line for result in do_update("extension", args.name, target(args)) for line in result.lines])
+    return print_lines([line for result in do_update("extension", args.name, target(args)) for line in result.lines])
 
 
 def info(args: argparse.Namespace) -> int:

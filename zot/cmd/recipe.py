@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from zot.cmd.ext_install import _print, target
+from zot.cmd.ext_install import print_lines, target
 from zot.config import UserError, find_project_root
 
 
@@ -22,7 +22,7 @@ def install(args: argparse.Namespace) -> int:
 
     t = target(args)
     result = do_install("pack", args.source, t, Path.cwd())
-    return _print(result.lines + (do_apply(result.name, t.scope, t.project) if result.changed else []))
+    return print_lines(result.lines + (do_apply(result.name, t.scope, t.project) if result.changed else []))
 
 
 def update(args: argparse.Namespace) -> int:
@@ -34,19 +34,19 @@ def update(args: argparse.Namespace) -> int:
     lines: list[str] = []
     for result in do_update("pack", args.name, t, args.ref):
         lines += result.lines + (do_apply(result.name, t.scope, t.project) if result.changed else [])
-    return _print(lines)
+    return print_lines(lines)
 
 
 def remove(args: argparse.Namespace) -> int:
     from zot.ext.packs.manage import remove as do_remove
 
-    return _print(do_remove("pack", args.name, target(args)))
+    return print_lines(do_remove("pack", args.name, target(args)))
 
 
 def apply(args: argparse.Namespace) -> int:
     from zot.ext.packs.apply import apply as do_apply
 
-    return _print(do_apply(args.name, "project" if args.project else "user", find_project_root()))
+    return print_lines(do_apply(args.name, "project" if args.project else "user", find_project_root()))
 
 
 def sync(args: argparse.Namespace) -> int:

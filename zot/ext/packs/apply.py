@@ -26,7 +26,7 @@ def shipped_recipes() -> dict[str, Path]:
     return out
 
 
-def find(name: str, project: Path) -> tuple[dict[str, Any], Path, str, dict[str, str]]:
+def find(name: str, project: Path) -> tuple[dict[str, Any], Path, str, dict[int, str]]:
     """(recipe data, its folder, how to name it, recipe index -> name of a git extension)."""
     from zot.ext.validate import check_file
 
@@ -61,24 +61,12 @@ def _git_names(recipe: dict[str, Any], pack: str, lock: lock_mod.Lock) -> dict[i
     return out
 
 
-def rows(recipe: dict[str, Any], folder: Path, git_names: dict[int, str]) -> list[tuple[str, bool, dict]]:
-    """(extension name, enabled, params) for each entry of the recipe."""
-    out = []
-    for i, entry in enumerate(recipe.get("extensions") or []):
-        if not isinstance(entry, dict):
-            continue
-        name = entry.get("name") or git_names.get(i) or content._name_at(folder / str(entry.get("path", "")))
-        if name:
-            out.append((str(name), entry.get("enabled") is not False, dict(entry.get("params") or {})))
-    return out
-
-
 def apply(name: str, scope: str, project: Path) -> list[str]:
     from zot import settings_edit
     from zot.ext.loader import load_extensions
 
     recipe, folder, shown, git_names = find(name, project)
-    table = rows(recipe, folder, git_names)
+    table = content.recipe_rows(recipe, folder, git_names)
     checks.check_params(name, shown, {n: p for n, on, p in table if on}, checks.locks(project))
     known = {e.name for e in load_extensions(project)}
     missing = [n for n, _, _ in table if n not in known]

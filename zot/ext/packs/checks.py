@@ -90,8 +90,8 @@ def check_params(pack: str, shown: str, turns_on: dict[str, dict[str, Any]], all
 def consistency(lock: Lock, settings: dict[str, Any], settings_file: Path) -> list[str]:
     """One line per disagreement between a lock and the settings file of its scope."""
     problems: list[str] = []
-    wanted = {"pack": _table(settings, "recipes"),
-              "extension": {k: v for k, v in _table(settings, "extensions").items() if "source" in v}}
+    wanted = {"pack": table_of(settings, "recipes"),
+              "extension": {k: v for k, v in table_of(settings, "extensions").items() if "source" in v}}
     for kind, table in wanted.items():
         noun, cmd = ("recipe", "recipe") if kind == "pack" else ("extension", "ext")
         locked = {k: v for k, v in lock.table(kind).items() if kind == "pack" or not v.get("pack")}
@@ -114,7 +114,7 @@ def _at(entry: dict[str, Any]) -> str:
     return str(entry.get("source")) + (f"@{entry['ref']}" if entry.get("ref") else "")
 
 
-def _table(settings: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
+def table_of(settings: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
     table = settings.get(key)
     if not isinstance(table, dict):
         return {}

@@ -40,18 +40,23 @@ class Content:
         return recipe_turns_on(self.data, self.root, git_names or {})
 
 
-def recipe_turns_on(recipe: dict, root: Path, git_names: dict[int, str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+def recipe_rows(recipe: dict, root: Path, git_names: dict[int, str]) -> list[tuple[str, bool, dict[str, Any]]]:
+    """(extension name, enabled, params) for each entry of a recipe whose extension is known."""
+    out = []
     for i, entry in enumerate(recipe.get("extensions") or []):
-        if not isinstance(entry, dict) or entry.get("enabled") is False:
+        if not isinstance(entry, dict):
             continue
-        name = entry.get("name") or git_names.get(i) or _name_at(root / str(entry.get("path", "")))
+        name = entry.get("name") or git_names.get(i) or name_at(root / str(entry.get("path", "")))
         if name:
-            out[str(name)] = dict(entry.get("params") or {})
+            out.append((str(name), entry.get("enabled") is not False, dict(entry.get("params") or {})))
     return out
 
 
-def _name_at(folder: Path) -> str | None:
+def recipe_turns_on(recipe: dict, root: Path, git_names: dict[int, str]) -> dict[str, dict[str, Any]]:
+    return {name: params for name, on, params in recipe_rows(recipe, root, git_names) if on}
+
+
+def name_at(folder: Path) -> str | None:
     from zot.ext.validate import check_file
 
     manifest = manifest_in(folder)

@@ -72,12 +72,32 @@ def read(scope: str, project: Path | None = None) -> Lock:
                         f"{getattr(exc, 'msg', exc)}", _REPAIR) from None
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}", "check its permissions") from None
+    _check(path, data)
+    lock.packs, lock.extensions = data["packs"], data["extensions"]
+    return lock
+
+
+def _check(path: Path, data: Any) -> None:
+    """Schema-check the lock. A lock that was clean before (same bytes, same zot) is not checked
+    again: start-up then needs no jsonschema, as for clean manifests."""
+    import hashlib
+
+    from zot import __version__
+
+    text = json.dumps(data, sort_keys=True)
+    key = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
+    marker = zot_home() / "cache" / "clean" / f"lock-{key}"
+    if marker.exists():
+        return
     error = next(iter(sorted(_validator().iter_errors(data), key=lambda e: list(e.path))), None)
     if error is not None:
         where = " → ".join(str(p) for p in error.absolute_path) or "the top level"
         raise UserError(f"{path}: at {where}: {error.message}", _REPAIR)
-    lock.packs, lock.extensions = data["packs"], data["extensions"]
-    return lock
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass       # no cache: slower start-ups, nothing else
 
 
 _REPAIR = ("restore it from version control (git checkout -- .zot/zot.lock), or remove the damaged entry "

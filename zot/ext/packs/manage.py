@@ -8,7 +8,7 @@ from typing import Any
 from zot.config import UserError, settings_path
 from zot.diagnostics import did_you_mean
 from zot.ext.packs import consent, install, lock as lock_mod
-from zot.ext.packs.checks import _table
+from zot.ext.packs.checks import table_of
 from zot.ext.packs.install import Target
 from zot.ext.packs.source import parse
 
@@ -26,7 +26,7 @@ def settings_data(target: Target) -> tuple[Path, dict[str, Any]]:
 
 def wanted(kind: str, target: Target) -> dict[str, dict[str, Any]]:
     """What the scope's settings ask to have installed, by name."""
-    table = _table(settings_data(target)[1], SETTINGS_KEY[kind])
+    table = table_of(settings_data(target)[1], SETTINGS_KEY[kind])
     return table if kind == "pack" else {k: v for k, v in table.items() if "source" in v}
 
 
