@@ -103,8 +103,12 @@ def validate(args: argparse.Namespace) -> int:
 def list_extensions(args: argparse.Namespace) -> int:
     from zot.ext.loader import load_extensions
 
+    from zot.ext.packs.installed import scan
+
     project = find_project_root()
     exts = load_extensions(project)
+    for problem in scan(project).problems:     # a pack that is not loaded must not just vanish
+        print(f"zot: error: {problem}", file=sys.stderr)
     if args.format == "json":
         rows = [{"name": e.name, "version": e.version, "scope": e.found.scope, "state": e.state,
                  "enabled": e.loaded, "kind": e.found.kind, "path": str(e.found.path), "note": e.note,
