@@ -89,6 +89,8 @@ class Renderer:
         return " or ".join(self.one_type(t, s) for t in types)
 
     def one_type(self, t: str, s: dict) -> str:
+        if t == "array" and "prefixItems" in s:      # a fixed-length tuple
+            return "[" + ", ".join(self.type_of(p) for p in s["prefixItems"]) + "]"
         if t == "array" and "items" in s:
             return f"list of {self.type_of(s['items'])}"
         if t == "object" and isinstance(s.get("additionalProperties"), dict):

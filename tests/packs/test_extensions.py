@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 from tests.fakellm import call, llm_server, text, tool_calls  # noqa: F401
@@ -29,7 +30,7 @@ def test_a_go_extension_json_folder_installs_from_git_and_runs(make_repo, projec
     commit = repo.commit({}, tag="v0.3.0")
     got = zot("ext", "install", f"{repo.url}@v0.3.0", "--yes", cwd=project)
     assert got.code == 0, got
-    assert "extension weather:\n    scripts: " in got.out
+    assert f"extension weather:\n    runs script {sys.executable} main.py\n" in got.out
     entry = user_lock()["extensions"]["weather"]
     assert (entry["commit"], entry["version"]) == (commit, "0.3.0")
     store = Path(os.environ["ZOT_HOME"]) / "store" / "extensions" / "weather" / entry["sha256"]
@@ -67,7 +68,7 @@ def test_info_names_source_commit_digest_and_capabilities(zot, make_repo, projec
     assert f"  installed with `zot ext install` in {Path(os.environ['ZOT_HOME']) / 'zot.lock'}" in lines
     assert f"    source: {repo.url}  ref: v1" in lines
     assert f"    commit: {commit}" in lines and f"    sha256: {sha}" in lines
-    assert lines[-2:] == ["  can do:", "    nothing to run"]
+    assert lines[-2:] == ["  can do:", "    command hi: Greet"]
 
 
 def test_remove_asks_and_forgets(zot, project, tmp_path):

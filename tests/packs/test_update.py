@@ -38,8 +38,7 @@ def test_update_with_capability_change_shows_it_and_asks(zot, repo, project):
     got = zot("recipe", "update", "team-rules", "--project", cwd=project)
     assert got.code == 1
     assert "Updating pack team-rules from " in got.out and "changes what it can do:" in got.out
-    assert "  changed extension lint:" in got.out
-    assert "+ runs: tool lint_all: ruff check ." in got.out
+    assert "  + lint: runs ruff check . (tool lint_all)\n  + lint: tool lint_all: Run the linter\n" in got.out
     assert '  changes params of lint (level="max")' in got.out
     assert "not updated: this needs your consent and there is no terminal to ask" in got.err
     assert locked(project) == before                     # nothing changed

@@ -74,7 +74,7 @@ def info(args: argparse.Namespace) -> int:
             print(f"    {name} = {value!r}" + (f"  {consent.escape(str(spec['description']))}"
                                               if spec.get("description") else ""))
     print("  can do:")
-    for line in consent.describe({"extensions": {ext.name: consent.of_extension(data)}})[1:]:
+    for line in consent.describe({"extensions": {ext.name: consent.of_extension(ext.name, data)}})[1:]:
         print("  " + line)
     return 0
 

@@ -14,26 +14,24 @@ import sys
 from typing import Any, Callable
 
 from zot.config import UserError
-from zot.ext.packs import _caps_interim as caps
+from zot.ext import capabilities as caps
 
-Summary = dict[str, Any]     # {"extensions": {name: capability summary}, "turns_on": {name: params}}
+# {"extensions": {name: capabilities.Summary.to_json()}, "turns_on": {name: params}}
+Summary = dict[str, Any]
 
 
 def escape(text: str) -> str:
     """Manifest text for a terminal: control characters (escape sequences, newlines) shown escaped."""
-    return caps._escape(text)
+    return caps.escape(text)
 
 
-def of_extension(data: dict[str, Any]) -> Any:
+def of_extension(name: str, data: dict[str, Any]) -> list[list[str]]:
     """One extension's capability summary, as the lock stores it (plain JSON)."""
-    return caps.summarize(data)
+    return caps.summarize(name, data).to_json()
 
 
 def describe(summary: Summary) -> list[str]:
-    lines: list[str] = []
-    for name, one in sorted(summary.get("extensions", {}).items()):
-        lines.append(f"extension {name}:")
-        lines += ["  " + line for line in caps.render(one)]
+    lines = caps.render(caps.from_json(summary.get("extensions") or {}))
     turns_on = summary.get("turns_on") or {}
     if turns_on:
         lines.append("turns on: " + ", ".join(_with_params(n, p) for n, p in sorted(turns_on.items())))
@@ -42,25 +40,14 @@ def describe(summary: Summary) -> list[str]:
 
 def _with_params(name: str, params: dict[str, Any]) -> str:
     if not params:
-        return name
+        return escape(name)
     shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=True)}" for k, v in sorted(params.items()))
-    return f"{name} ({shown})"
+    return escape(f"{name} ({shown})")
 
 
 def difference(old: Summary, new: Summary) -> list[str]:
     """What changed from `old` to `new`, one line each; empty when nothing did."""
-    lines: list[str] = []
-    before, after = old.get("extensions", {}), new.get("extensions", {})
-    for name in sorted(set(after) - set(before)):
-        lines.append(f"added extension {name}:")
-        lines += ["  " + line for line in caps.render(after[name])]
-    for name in sorted(set(before) - set(after)):
-        lines.append(f"removed extension {name}")
-    for name in sorted(set(before) & set(after)):
-        changed = caps.diff(before[name], after[name])
-        if changed:
-            lines.append(f"changed extension {name}:")
-            lines += ["  " + line for line in changed]
+    lines = caps.diff(caps.from_json(old.get("extensions") or {}), caps.from_json(new.get("extensions") or {})).lines()
     on_before, on_after = old.get("turns_on") or {}, new.get("turns_on") or {}
     for name in sorted(set(on_after) | set(on_before)):
         if on_before.get(name) != on_after.get(name):

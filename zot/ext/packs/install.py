@@ -156,8 +156,8 @@ def _names(main: Staged, extras: list[Staged]) -> dict[str, str]:
 
 def _summary(main: Staged, extras: list[Staged]) -> consent.Summary:
     c = main.content
-    exts = {n: consent.of_extension(d) for n, d in c.manifests.items()}
-    exts.update({s.content.name: consent.of_extension(s.content.data) for s in extras})
+    exts = {n: consent.of_extension(n, d) for n, d in c.manifests.items()}
+    exts.update({s.content.name: consent.of_extension(s.content.name, s.content.data) for s in extras})
     if c.kind != "pack":
         return {"extensions": exts}
     git_names = {int(s_entry["index"]): s.content.name for s_entry, s in zip(c.git_entries, extras)}
@@ -189,7 +189,7 @@ def _store(staged: Staged, scratch: Path) -> tuple[str, str, dict[str, Any]]:
     entry: dict[str, Any] = {"source": staged.source.location, "ref": staged.source.ref, "commit": staged.commit,
                              "sha256": digest, "version": c.version}
     if staged.kind == "extension":
-        entry["capabilities"] = consent.of_extension(c.data)
+        entry["capabilities"] = consent.of_extension(c.name, c.data)
         if staged.subdir:
             entry["subdir"] = staged.subdir
         if staged.pack:

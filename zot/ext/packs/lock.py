@@ -8,6 +8,7 @@ diffs in review are small and two installs of the same things write the same byt
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -43,7 +44,16 @@ class Lock:
         return not self.packs and not self.extensions
 
     def text(self) -> str:
-        return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        """Indented JSON with sorted keys; a list of strings (a capability) stays on one line, so a
+        change reads as one changed line in review."""
+        data = self.to_json()
+        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+        flat = _STRINGS.sub(lambda m: "[" + re.sub(r'",\n\s*"', '", "', m.group(1)) + "]", text)
+        return (flat if json.loads(flat) == data else text) + "\n"
+
+
+# a JSON array of strings as json.dumps(indent=2) writes it (a string never holds a raw newline)
+_STRINGS = re.compile(r'\[\n\s*("(?:[^"\\\n]|\\.)*"(?:,\n\s*"(?:[^"\\\n]|\\.)*")*)\n\s*\]')
 
 
 @lru_cache(maxsize=1)
