@@ -180,3 +180,16 @@ def test_a_damaged_lock_file_is_named(zot, repo, project):
     assert got.code == 1
     assert got.err.splitlines()[0] == f"zot: error: {lock}: at packs → team-rules → sha256: 'nope' does not match " \
                                       "'^[0-9a-f]{64}$'"
+
+
+def test_a_recipe_that_does_not_validate_installs_nothing(zot, make_repo, project):
+    repo = make_repo("bad-recipe")
+    files = pack_files("1.0.0")
+    files["recipe.yaml"] = files["recipe.yaml"].replace("version: 1.0.0", "version: one")
+    repo.commit(files, tag="v1")
+    got = zot("recipe", "install", f"{repo.url}@v1", "--project", "--yes", cwd=project)
+    assert got.code == 1
+    lines = got.err.splitlines()
+    assert lines[0] == f"zot: error: {repo.url}@v1 does not validate (1 error(s)); nothing was installed"
+    assert lines[1].startswith("recipe.yaml:3:10: error[")
+    assert not (project / ".zot").exists()
