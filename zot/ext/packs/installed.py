@@ -51,21 +51,25 @@ def _check_scope(lock: lock_mod.Lock, project: Path, out: Scan) -> None:
                 manifest = manifest_in(ext)
                 if manifest is not None:
                     out.found.append(Found(manifest, LOADER_SCOPE[lock.scope]))
+    out.problems += settings_problems(lock, project)
+
+
+def settings_problems(lock: lock_mod.Lock, project: Path) -> list[str]:
+    """Where the lock and the settings file of its scope disagree, one line each."""
     settings_file = settings_path("project" if lock.scope == "project" else "global", project)
     try:
         raw = settings_file.read_bytes() if settings_file.is_file() else b""
     except OSError:
         raw = b""
     if lock.empty and b"recipes" not in raw and b"source" not in raw:
-        return                      # nothing installed, nothing asked for: no second parse at start-up
+        return []                   # nothing installed, nothing asked for: no second parse at start-up
     try:
         from zot.yamlio import load_plain_mapping
 
         settings = load_plain_mapping(settings_file) if raw else {}
     except UserError as exc:
-        out.problems.append(exc.message)
-        return
-    out.problems += checks.consistency(lock, settings, settings_file)
+        return [exc.message]
+    return checks.consistency(lock, settings, settings_file)
 
 
 def _shown(path: Path, project: Path) -> str:

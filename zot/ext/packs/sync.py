@@ -44,7 +44,7 @@ def sync_entry(kind: str, name: str, entry: dict, target: Target) -> str:
 
 def sync(project: Path, scopes: tuple[str, ...] = lock_mod.SCOPES) -> tuple[list[str], list[str]]:
     """(what was done, what failed), across the project's and the user's locks."""
-    from zot.ext.packs.installed import scan
+    from zot.ext.packs.installed import settings_problems
 
     done: list[str] = []
     failed: list[str] = []
@@ -57,5 +57,5 @@ def sync(project: Path, scopes: tuple[str, ...] = lock_mod.SCOPES) -> tuple[list
                     done.append(sync_entry(kind, name, entry, target))
                 except UserError as exc:
                     failed.append(exc.message + (f" ({exc.hint})" if exc.hint else ""))
-    failed += [p for p in scan(project).problems if p not in failed and "zot recipe sync" not in p]
+        failed += settings_problems(lock, project)
     return done, failed
