@@ -63,20 +63,24 @@ def test_unknown_ref(zot, repo, project):
     assert not (project / ".zot").exists()
 
 
-def test_a_pack_that_does_not_validate_installs_nothing(zot, make_repo, project):
+@pytest.mark.parametrize("rel, old, new, where, line", [
+    ("extensions/lint/extension.yaml", "action: deny", "action: block",
+     "extensions/lint/extension.yaml:11:13: error[bad-value]: `block` is not a valid `action`", "  11 |     action: block"),
+    ("recipe.yaml", "version: 1.0.0", "version: one", "recipe.yaml:3:10: error[", "   3 | version: one"),
+])
+def test_a_pack_that_does_not_validate_installs_nothing(zot, make_repo, project, rel, old, new, where, line):
     repo = make_repo("bad")
     files = pack_files("1.0.0")
-    files["extensions/lint/extension.yaml"] = files["extensions/lint/extension.yaml"].replace(
-        "action: deny", "action: block")
+    files[rel] = files[rel].replace(old, new)
     repo.commit(files, tag="v1")
     got = zot("recipe", "install", f"{repo.url}@v1", "--project", "--yes", cwd=project)
     assert got.code == 1
     lines = got.err.splitlines()
     assert lines[0] == f"zot: error: {repo.url}@v1 does not validate (1 error(s)); nothing was installed"
-    assert lines[1].startswith("extensions/lint/extension.yaml:11:13: error[bad-value]: `block` is not a valid `action`")
-    assert "  11 |     action: block" in got.err
+    assert lines[1].startswith(where)
+    assert line in got.err
     assert not (project / ".zot").exists()
-    assert not list((store_dir() / "packs").glob("*")) if (store_dir() / "packs").exists() else True
+    assert not (store_dir() / "packs").exists()
 
 
 def test_name_clash_with_a_shipped_extension(zot, make_repo, project):
@@ -181,15 +185,3 @@ def test_a_damaged_lock_file_is_named(zot, repo, project):
     assert got.err.splitlines()[0] == f"zot: error: {lock}: at packs → team-rules → sha256: 'nope' does not match " \
                                       "'^[0-9a-f]{64}$'"
 
-
-def test_a_recipe_that_does_not_validate_installs_nothing(zot, make_repo, project):
-    repo = make_repo("bad-recipe")
-    files = pack_files("1.0.0")
-    files["recipe.yaml"] = files["recipe.yaml"].replace("version: 1.0.0", "version: one")
-    repo.commit(files, tag="v1")
-    got = zot("recipe", "install", f"{repo.url}@v1", "--project", "--yes", cwd=project)
-    assert got.code == 1
-    lines = got.err.splitlines()
-    assert lines[0] == f"zot: error: {repo.url}@v1 does not validate (1 error(s)); nothing was installed"
-    assert lines[1].startswith("recipe.yaml:3:10: error[")
-    assert not (project / ".zot").exists()
