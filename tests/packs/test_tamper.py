@@ -74,3 +74,11 @@ def test_installed_files_are_read_only(installed):
     modes = {p.relative_to(installed).as_posix(): oct(p.stat().st_mode & 0o777)
              for p in installed.rglob("*") if p.is_file()}
     assert modes == {"recipe.yaml": "0o444", "extensions/lint/extension.yaml": "0o444"}
+
+
+def test_sync_replaces_a_changed_tree_in_place(installed, zot, project):
+    tamper(installed, "modified")
+    assert zot("recipe", "sync", cwd=project).code == 0
+    assert zot("recipe", "verify", "team-rules", cwd=project).code == 0
+    assert "action: deny" in (installed / "extensions" / "lint" / "extension.yaml").read_text()
+    assert not list((installed.parents[2] / ".staging").iterdir())

@@ -39,7 +39,7 @@ def put(staged: Path, kind: str, name: str, scratch: Path) -> tuple[str, Path]:
         return digest, target
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
-        target.rename(scratch / "replaced")
+        target.rename(scratch / f"replaced-{kind}-{name}")
     listing_tmp = _listing_file(target).with_suffix(".tmp")
     listing_tmp.write_text(json.dumps(entries, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     tree.make_read_only(staged)
