@@ -185,3 +185,16 @@ def test_a_damaged_lock_file_is_named(zot, repo, project):
     assert got.err.splitlines()[0] == f"zot: error: {lock}: at packs → team-rules → sha256: 'nope' does not match " \
                                       "'^[0-9a-f]{64}$'"
 
+
+
+def test_a_project_recipe_cannot_turn_off_safety(zot, make_repo, project):
+    repo = make_repo("lax")
+    repo.commit({"recipe.yaml": "schema: zot/recipe/v1\nname: lax\nversion: 1.0.0\ndescription: Lax\n"
+                                "extensions:\n  - name: safety\n    enabled: false\n"}, tag="v1")
+    got = zot("recipe", "install", f"{repo.url}@v1", "--project", "--yes", cwd=project)
+    assert got.code == 1
+    assert got.err.splitlines()[0] == "zot: error: recipe lax turns off safety, which a project cannot do"
+    assert not (project / ".zot").exists()
+    assert zot("recipe", "install", f"{repo.url}@v1", "--yes", cwd=project).code == 0     # for yourself: yes
+    got = zot("recipe", "apply", "lax", "--project", cwd=project)
+    assert got.code == 1 and "turns off safety, which a project cannot do" in got.err

@@ -104,7 +104,7 @@ def test_python_team_applies(zot, project):
     got = zot("recipe", "apply", "python-team", "--project", cwd=project)
     assert got.code == 0, got
     assert got.out.splitlines()[0] == (f"applied the shipped recipe python-team to {settings}: turned on safety, git, "
-                                       "python (python=python3), notes (file=.zot/notes.jsonl)")
+                                       "python (python=python3), notes (file=notes.jsonl)")
     text_ = settings.read_text()
     assert text_.startswith("# team settings, kept\nmodel: openai/x   # our model\n")
     assert zot("trust", "--yes", cwd=project).code == 0

@@ -57,3 +57,13 @@ def test_installing_into_a_trusted_project_keeps_it_trusted(zot, repo, project):
     assert "decision: deny" in got.out, got
     assert zot("recipe", "remove", "team-rules", "--project", "--yes", cwd=project).code == 0
     assert "is already trusted" in zot("trust", cwd=project).out
+
+
+def test_an_untrusted_project_applies_its_packs_deny_rules(zot, repo, project):
+    assert zot("recipe", "install", f"{repo.url}@v1.0.0", "--project", "--yes", cwd=project).code == 0
+    assert zot("trust", "--revoke", cwd=project).code == 0
+    got = zot("ext", "explain", "--tool", "bash", "--args", '{"command": "git push --force"}', cwd=project)
+    assert got.code == 0, got
+    assert "decision: deny" in got.out and "lint:no-force-push" in got.out
+    rows = {r["name"]: r for r in json.loads(zot("ext", "list", "--format", "json", cwd=project).out)}
+    assert rows["lint"]["state"] == "restricted"

@@ -78,8 +78,8 @@ def test_the_walkthrough(zot, monkeypatch, tmp_path):
     for line in steps["bob"]:
         bob.run(line)
     trusted = dict(bob.outputs)["zot trust"].out
-    assert "pins (`zot recipe sync` installs them):" in trusted and "pack team-rules 1.0.0 (" in trusted
-    assert "no-force-push" in trusted
+    assert ("  extension lint (pack team-rules):\n    restricts deny bash (guard no-force-push)\n"
+            '    param level: "low"\n') in trusted
 
     import json
 

@@ -29,6 +29,9 @@ def project_summary(project: Path) -> Summaries:
         data = check_file_cached(found.path).data or {}
         name = data.get("name") if isinstance(data.get("name"), str) else found.folder.name
         out[name] = capabilities.summarize(name, data)
+    from zot.ext.packs.consent import locked_summaries
+
+    out.update(locked_summaries(project))    # the packs .zot/zot.lock pins, from the summaries it records
     settings = project / ".zot" / "settings.yaml"
     if settings.is_file():
         doc = load_document(settings)

@@ -67,6 +67,7 @@ def apply(name: str, scope: str, project: Path) -> list[str]:
 
     recipe, folder, shown, git_names = find(name, project)
     table = content.recipe_rows(recipe, folder, git_names)
+    checks.check_protected(name, table, scope)
     checks.check_params(name, shown, {n: p for n, on, p in table if on}, checks.locks(project))
     known = {e.name for e in load_extensions(project)}
     missing = [n for n, _, _ in table if n not in known]

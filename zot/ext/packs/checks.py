@@ -68,6 +68,17 @@ def check_names(names: dict[str, str], replacing: tuple[str, str], project: Path
                         "two extensions cannot share a name: rename one of them, or remove the other first")
 
 
+def check_protected(pack: str, rows: list[tuple[str, bool, dict]], scope: str) -> None:
+    """A project cannot turn off a shipped restrictive extension (`safety`): only the user can."""
+    from zot.ext.discover import PROTECTED
+
+    off = [name for name, enabled, _ in rows if not enabled and name in PROTECTED]
+    if off and scope == "project":
+        raise UserError(f"recipe {pack} turns off {', '.join(off)}, which a project cannot do",
+                        "drop `enabled: false` from the recipe, or install and apply it for yourself "
+                        "(without --project)")
+
+
 def check_params(pack: str, shown: str, turns_on: dict[str, dict[str, Any]], all_locks: list[Lock]) -> None:
     """Two installed packs giving one extension different values for the same param."""
     for lock in all_locks:

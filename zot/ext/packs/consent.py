@@ -80,19 +80,21 @@ def ask(heading: str, lines: list[str], yes: bool, question: str, action: str,
         raise UserError(f"not {PAST[action]}: you declined", "nothing was changed")
 
 
-def describe_lock(lock: Any) -> list[str]:
-    """What a lock's packs and extensions can do, from the summaries recorded in it: shown by
-    `zot trust` before anything is fetched (the digest guarantees the content matches). The
-    extensions a pack's recipe fetches from git are in the pack's summary."""
-    lines: list[str] = []
-    for kind, table in (("pack", lock.packs), ("extension", lock.extensions)):
-        for name, entry in sorted(table.items()):
-            if entry.get("pack"):
-                continue
-            pin = (f"@{entry['ref']}" if entry.get("ref") else "") + \
-                (f", commit {entry['commit'][:12]}" if entry.get("commit") else "")
-            lines.append(f"{kind} {name} {entry['version']} ({entry['source']}{pin}):")
-            summary = {"extensions": entry.get("capabilities") or {}, "turns_on": entry.get("turns_on") or {}} \
-                if kind == "pack" else {"extensions": {name: entry["capabilities"]}}
-            lines += ["  " + line for line in describe(summary)]
-    return lines
+def locked_summaries(project: Any) -> "caps.Summaries":
+    """The capability summaries `.zot/zot.lock` records, one per extension it pins, named
+    `EXT (pack PACK)`: what trusting the project lets load once `zot recipe sync` fetched it
+    (the digests make sure the fetched content is what was summarised)."""
+    from zot.ext.packs import lock
+
+    try:
+        locked = lock.read("project", project)
+    except UserError:
+        return {}           # a damaged lock stops every run with its own message
+    out: caps.Summaries = {}
+    for pack, entry in locked.packs.items():
+        for ext, value in (entry.get("capabilities") or {}).items():
+            out[f"{ext} (pack {pack})"] = caps.Summary.from_json(f"{ext} (pack {pack})", value)
+    for ext, entry in locked.extensions.items():
+        if not entry.get("pack"):
+            out[f"{ext} (installed)"] = caps.Summary.from_json(f"{ext} (installed)", entry["capabilities"])
+    return out

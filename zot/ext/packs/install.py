@@ -98,6 +98,8 @@ def _install_source(kind: str, source: Source, target: Target) -> Result:
         summary = _summary(main, extras)
         if kind == "pack":
             checks.check_params(name, source.shown, summary["turns_on"], all_locks)
+            checks.check_protected(name, content_mod.recipe_rows(main.content.data, main.content.root,
+                                                                 _git_names(main, extras)), target.scope)
         old = lock.table(kind).get(name)
         if old is not None and _unchanged(old, main, source):
             _record_in_settings(kind, name, source, target)
@@ -160,8 +162,12 @@ def _summary(main: Staged, extras: list[Staged]) -> consent.Summary:
     exts.update({s.content.name: consent.of_extension(s.content.name, s.content.data) for s in extras})
     if c.kind != "pack":
         return {"extensions": exts}
-    git_names = {int(s_entry["index"]): s.content.name for s_entry, s in zip(c.git_entries, extras)}
-    return {"extensions": exts, "turns_on": c.turns_on(git_names)}
+    return {"extensions": exts, "turns_on": c.turns_on(_git_names(main, extras))}
+
+
+def _git_names(main: Staged, extras: list[Staged]) -> dict[int, str]:
+    """Recipe entry index -> the name of the extension fetched for it."""
+    return {int(entry["index"]): s.content.name for entry, s in zip(main.content.git_entries, extras)}
 
 
 def old_summary(kind: str, name: str, entry: dict[str, Any]) -> consent.Summary:
