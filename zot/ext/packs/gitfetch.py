@@ -35,7 +35,9 @@ def _env() -> dict[str, str]:
 
 def git(args: list[str], cwd: Path | None = None, what: str = "") -> subprocess.CompletedProcess:
     """Run `git ARGS`; a missing git or a timeout is a UserError naming `what`."""
-    argv = ["git", "-c", "core.hooksPath=/dev/null", "-c", "advice.detachedHead=false", *args]
+    # no hooks, and never the `ext::` transport (it runs a command named in the URL)
+    argv = ["git", "-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never", "-c",
+            "advice.detachedHead=false", *args]
     try:
         return subprocess.run(argv, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=timeout(),
                               stdin=subprocess.DEVNULL)
