@@ -5,7 +5,7 @@ import shlex
 
 import pytest
 
-from zot.ext.shell import MAX_NESTING, parse_command_line
+from zot.ext.shell import MAX_NESTING, MAX_SOURCE_BYTES, parse_command_line
 from zot.ext.shell.grammar import MAX_KEYWORD_PASSES
 
 
@@ -31,13 +31,12 @@ ERRORS = [
     "sh -c \"bash -c 'echo \\\"x'\"",
     "cat <<EOF | bash\nif\nEOF",
     "cat <<EOF\n`rm -rf /\nEOF",
-    "a <> b",                          # valid bash tree-sitter cannot read: fails closed
     "cat <<A <<B\nx\nA\ny\nB",         # two here-documents on one command, likewise
     "eval " * (MAX_NESTING + 2) + "rm -rf /",
     "sudo " * 3000 + "rm -rf /",
     'bash -c "$(' * 40 + "ls" + ')"' * 40,      # strings inside strings: bounded work
     "echo " + "$(" * 300 + "ls" + ")" * 300,
-    "echo " + "a" * (64 * 1024 + 1),
+    "echo " + "a" * (MAX_SOURCE_BYTES + 1),
     "ls\0; rm -rf /",
     "\"$SHELL\" -c 'echo $('",          # a program named by an expansion may be a shell
     "script -c 'echo $(' log",
@@ -84,7 +83,8 @@ OK = ["", "   ", "# just a comment", "echo 'abc'", "ls\n\n", "a; b;", "echo $'\\
       "[[ ~ == ~ && -w ~ ]]", "echo $(( ~ 1 ))", "time { ls; }", "time -p (ls) | cat",
       "coproc NAME (ls)", "coproc NAME { ls; }", "! { ls; }", "! ! if a; then b; fi",
       "time { " * 30 + "ls" + "; }" * 30,     # a chain of groups is followed in one parse
-      "time { if a; then " * MAX_KEYWORD_PASSES + "ls" + "; fi; }" * MAX_KEYWORD_PASSES]
+      "time { if a; then " * MAX_KEYWORD_PASSES + "ls" + "; fi; }" * MAX_KEYWORD_PASSES,
+      "a <> b", "exec 3<>/dev/tcp/localhost/8000"]   # `<>`, which the grammar lacks, is a write
 
 
 @pytest.mark.parametrize("src", OK)

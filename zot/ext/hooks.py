@@ -205,8 +205,8 @@ class Hooks:
         from zot.ext.shell import parse_command_line
 
         line = parse_command_line(command)
-        if line.error:
-            return chosen
+        if line.error or any(c.unknown is not None or c.hidden is not None for c in line.commands):
+            return chosen     # a program named at run time, or hidden code: any guard may match
         running = set(line.programs())
         return [g for g in chosen if not getattr(g, "programs", None) or g.programs & running]
 

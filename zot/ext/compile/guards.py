@@ -20,6 +20,7 @@ from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
 
 FAIL_CLOSED = {"deny", "confirm"}
+_NO_NOTES: list = []        # shared and never appended to: `_match` swaps in a new list first
 
 
 def tool_patterns(spec: Any) -> tuple[str, ...]:
@@ -63,6 +64,7 @@ class Rule:
     shadow: bool
     source: Source
     same_as: str | None = None     # rules whose matchers are written alike share one answer per call
+    notes: list = field(default=_NO_NOTES, repr=False)   # why the last match was a safe guess
 
     def subject(self, call: CallInfo) -> Subject:
         """The call as matchers see it; one per extension per call (rules of an extension share it)."""
@@ -81,15 +83,24 @@ class Rule:
         if not applies(self.tools, call.tool):
             return False
         if self.matcher is None:
+            self.notes = _NO_NOTES
             return True
         if self.same_as is None:
-            return self.matcher.match(self.subject(call))
+            return self._match(self.subject(call))
         answers = _on_call(call, "_matcher_answers")
         key = (self.same_as, id(call.args))
         held = answers.get(key)
         if held is None or held[0] is not call.args:     # the args object is kept: its id cannot be reused
-            held = answers[key] = (call.args, self.matcher.match(self.subject(call)))
+            held = answers[key] = (call.args, self._match(self.subject(call)), self.notes)
+        self.notes = held[2]
         return held[1]
+
+    def _match(self, subject: Subject) -> bool:
+        if subject.notes:               # a rule before this one left notes: start a new list
+            subject.notes = []
+        result = self.matcher.match(subject)
+        self.notes = subject.notes if subject.notes else _NO_NOTES
+        return result
 
     def render(self, source: str, call: CallInfo) -> str:
         if not templates.looks_templated(source):
@@ -119,6 +130,8 @@ class GuardRule(Rule):
             reason = self.render(self.reason, call) if self.reason else f"guard `{self.name}`"
         except Exception as exc:
             reason = f"{self.reason} (the reason template failed: {exc})"
+        if self.notes:      # what zot could not know and took the safe way
+            reason = f"{reason} (zot cannot know: {'; '.join(self.notes[:3])})"
         return [Verdict(self.action, reason, self.source, self.shadow)]
 
 

@@ -49,7 +49,11 @@ def compile_matcher(node: dict, ctx: CompileCtx, nested: bool = False) -> Matche
     if "shell" in node:
         spec = node["shell"]
         inner = compile_matcher(spec["args"], ctx, nested=True) if isinstance(spec.get("args"), dict) else None
-        predicate = shell.shell_test(spec, ctx.fail_closed, inner)
+        writes = spec.get("writes")
+        if writes is True:
+            writes = {"path": {"match": "**"}}     # any path at all
+        written = compile_matcher(writes, ctx, nested=True) if isinstance(writes, dict) else None
+        predicate = shell.shell_test(spec, ctx.fail_closed, inner, written)
         return ValueMatcher(predicate, None if nested else (arg or "command"))
     for kind, build in VALUE_TESTS.items():
         if kind in node:

@@ -29,6 +29,13 @@ class Subject:
     session: dict[str, Any] = field(default_factory=dict)
     model: str = ""
     memo: dict = field(default_factory=dict, compare=False, repr=False)   # one call's resolved paths
+    base: Any = field(default=MISSING, compare=False, repr=False)   # the folder a shell word is in
+    notes: list = field(default_factory=list, compare=False, repr=False)
+
+    def note(self, text: str) -> None:
+        """Say why a rule matched what zot could not know (shown with the verdict's reason)."""
+        if text not in self.notes:
+            self.notes.append(text)
 
 
 @dataclass

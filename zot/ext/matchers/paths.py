@@ -2,33 +2,42 @@
 
 Globs follow .gitignore habits: a pattern without `/` matches the file name at any depth; one
 with `/` is relative to the project root (or absolute, `~/`-rooted, or `$ZOT_HOME/`-rooted: zot's
-own folder); `**` crosses folders and `dir/**` also matches `dir` itself. A path that cannot be known (it holds `$VAR` or `$(...)`) is
-*unknown*: a deny or confirm guard treats it as matching. Brace alternatives are expanded as the
-shell does (`{/etc,/usr}` is `/etc` and `/usr`); the path matches when any of them does.
+own folder); `**` crosses folders and `dir/**` also matches `dir` itself. How a shell word resolves is `resolve.py`'s job: a path
+computed at run time from data is *unknown* (a deny or confirm guard treats it as matching), a
+fresh `mktemp` path matches nothing, and a path built on an environment variable (`$OUT/x`) is
+known but for that part, which never equals a protected name. Brace alternatives are expanded
+as the shell does (`{/etc,/usr}` is `/etc` and `/usr`); the path matches when any of them does.
+
+Without `arg`, the test looks at every path the call writes (`written_paths`): the `write` and
+`edit` paths, and what a shell line writes, appends to, changes, deletes or links (its
+`PathUse`s, reads left out), each resolved in every folder its command may run in. A symlink
+the line makes first is followed (`ln -s ~/.ssh/authorized_keys k; echo x >> k`), and a file
+with several hard links is also each of its other names.
 """
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from zot.ext.matchers.base import MISSING, Subject
-
-UNKNOWN = None
-UNKNOWN_DIR = Path("/(a folder zot cannot know)")   # the cwd after `cd "$X"`: relative paths are unknown
-
+from zot.ext.matchers.resolve import (NOWHERE, UNKNOWN, Base, Partial, Resolved, folders,
+                                      hard_links, resolve)
 
 _BRACES = re.compile(r"(?<!\$)\{([^{}]*,[^{}]*)\}")   # an innermost {a,b}, not ${...}
 MAX_EXPANSIONS = 64
+LITERAL_TOOLS = ("write", "edit", "read")   # tools that take a path as written: no `$`, no shell
+WRITE, CHANGE = "write", "change"
 
 
 def expand_braces(text: str) -> list[str]:
     """The words `{a,b}` alternatives expand to, innermost group first (`x{1,2}` -> x1, x2).
 
     Past MAX_EXPANSIONS the rest is given as one unknown path, so a deny guard still matches."""
-    if "{" not in text:
+    if "{" not in text or "," not in text:
         return [text]
     out: list[str] = []
     todo = [text]
@@ -38,44 +47,19 @@ def expand_braces(text: str) -> list[str]:
         if found is None:
             out.append(item)
         elif len(out) + len(todo) >= MAX_EXPANSIONS:
-            out.append("$" + item)
+            out.append("$(" + item + ")")
         else:
             todo.extend(item[:found.start()] + alt + item[found.end():]
                         for alt in reversed(found.group(1).split(",")))
     return out
 
 
-LITERAL_TOOLS = ("write", "edit", "read")   # tools that take a path as written: no `$`, no shell
-
-
-def literal_path(raw: str, cwd: Path) -> Path | None:
+def literal_path(raw: str, cwd: Path) -> Resolved:
     """Where a file tool puts `raw`: `~` expanded, `..` removed as written, then links resolved."""
-    if not raw.strip():
+    if not raw.strip() or len(raw) > 4096:
         return UNKNOWN
     path = Path(os.path.expanduser(raw))
     return Path(os.path.realpath(os.path.normpath(path if path.is_absolute() else cwd / path)))
-
-
-def normalise(raw: str, cwd: Path) -> Path | None:
-    """An absolute, resolved path, or None when the text holds an expansion we cannot know."""
-    home = str(Path.home())
-    text = raw.strip()
-    if text == "~" or text.startswith("~/"):
-        text = home + text[1:]
-    for var in ("$HOME", "${HOME}"):
-        if text == var or text.startswith(var + "/"):
-            text = home + text[len(var):]
-    for var in ("$PWD", "${PWD}"):
-        if text == var or text.startswith(var + "/"):
-            if cwd == UNKNOWN_DIR:
-                return UNKNOWN
-            text = str(cwd) + text[len(var):]
-    if "$" in text or "`" in text or text.startswith("~") or not text:
-        return UNKNOWN
-    if not os.path.isabs(text) and cwd == UNKNOWN_DIR:
-        return UNKNOWN
-    path = Path(text) if os.path.isabs(text) else cwd / text
-    return Path(os.path.realpath(path))
 
 
 @lru_cache(maxsize=1024)
@@ -148,145 +132,148 @@ def glob_match(pattern: str, path: Path, project: Path) -> bool:
     return False
 
 
-def resolved(value: str, cwd: Path, literal: bool, memo: dict) -> Path | None:
-    """`literal_path` or `normalise`, once per call: every rule of a call asks about the same paths."""
-    key = ("path", literal, value, cwd)
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One resolved path a call writes, and how (`write`, `append`, `change`, `delete`, `link`)."""
+
+    resolved: Resolved
+    how: str
+    text: str
+
+
+def resolved(value: str, base: Base, literal: bool, memo: dict) -> Resolved:
+    """`literal_path` or `resolve`, once per call: every rule of a call asks about the same paths."""
+    key = ("path", literal, value, base)
     if key not in memo:
-        memo[key] = literal_path(value, cwd) if literal else normalise(value, cwd)
+        memo[key] = literal_path(value, base) if literal else resolve(value, base)
     return memo[key]
+
+
+def _list(spec: Any) -> list:
+    spec = spec or []
+    return [spec] if isinstance(spec, str) else list(spec)
 
 
 def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
     """A predicate for one `path:` spec; every given key must hold. Values are shell words (`$X`
     unknown, braces expanded) when `shell_words`, except the paths of write/edit/read calls: those
     tools take a path as written, and so does any value read from an `arg`."""
-    match = spec.get("match") or []
-    match = [match] if isinstance(match, str) else list(match)
-    excepts = spec.get("except") or []
-    excepts = [excepts] if isinstance(excepts, str) else list(excepts)
+    match, excepts = _list(spec.get("match")), _list(spec.get("except"))
     in_project = spec.get("inside_project")
+    hows = frozenset(_list(spec.get("how")))
 
-    def predicate(value: Any, subject: Subject, cwd: Path | None = None) -> bool:
+    def predicate(value: Any, subject: Subject) -> bool:
+        if isinstance(value, Target):
+            if hows and value.how not in hows:
+                return False
+            return check(value.resolved, value.text, subject)
         if not isinstance(value, str):
             return False
+        if hows and WRITE not in hows and CHANGE not in hows:
+            return False
+        base = subject.base if subject.base is not MISSING else subject.cwd
         if not shell_words or subject.tool in LITERAL_TOOLS:
-            return one(value, subject, cwd or subject.cwd, literal=True)
-        return any(one(word, subject, cwd or subject.cwd) for word in expand_braces(value))
+            return check(resolved(value, subject.cwd, True, subject.memo), value, subject)
+        words = expand_braces(value) if "{" in value else [value]
+        return any(check(resolved(w, base, False, subject.memo), w, subject) for w in words)
 
-    def one(value: str, subject: Subject, cwd: Path, literal: bool = False) -> bool:
-        path = resolved(value, cwd, literal, subject.memo)
+    def check(path: Resolved, text: str, subject: Subject) -> bool:
         if path is UNKNOWN:
+            if fail_closed:
+                subject.note(f"`{text}` is only known at run time")
             return fail_closed
+        if path is NOWHERE:
+            return False
         project = real_project(subject.project)
-        if in_project is not None and inside(path, project) != bool(in_project):
+        if isinstance(path, Partial):
+            if in_project is not None:
+                if path.anywhere:
+                    if not fail_closed:
+                        return False
+                elif inside(path.path, project) != bool(in_project):
+                    return False
+            where = path.path
+        else:
+            if in_project is not None and inside(path, project) != bool(in_project):
+                return False
+            where = path
+        if match and not any(glob_match(p, where, project) for p in match):
             return False
-        if match and not any(glob_match(p, path, project) for p in match):
+        if any(glob_match(p, where, project) for p in excepts):
             return False
-        if any(glob_match(p, path, project) for p in excepts):
-            return False
+        if isinstance(path, Partial) and path.anywhere and in_project is not None:
+            subject.note(f"`{text}` could be any folder")
         return True
     return predicate
 
 
-# which arguments of a shell command are paths it writes, deletes or changes
-WRITING_PROGRAMS = {
-    "rm": "all", "rmdir": "all", "unlink": "all", "shred": "all", "truncate": "all", "touch": "all",
-    "mkdir": "all", "mv": "all", "cp": "last", "ln": "last", "install": "last", "rsync": "last",
-    "chmod": "after_first", "chown": "after_first", "chgrp": "after_first", "sed": "in_place",
-    "perl": "in_place",
-}
-# options whose value is a file the command writes: curl -o FILE, wget -O FILE, tar -x -C DIR
-OUTPUT_OPTIONS = {"curl": ("o",), "wget": ("O", "o", "a"), "sort": ("o",)}
-TARGET_DIRECTORY = frozenset({"cp", "mv", "ln", "install"})    # -t DIR / --target-directory=DIR
-
-
-def _values(cmd, name: str) -> list[str]:
-    return [value for key, value in getattr(cmd, "flag_values", ()) if key == name]
-
-
-def command_targets(cmd) -> list[str]:
-    """The paths a parsed simple command writes (rm, mv, cp, curl -o, dd of=, ...)."""
-    out = [v for name in OUTPUT_OPTIONS.get(cmd.program, ()) for v in _values(cmd, name) if v != "-"]
-    if cmd.program == "dd":
-        out += [a[3:] for a in cmd.positionals if a.startswith("of=")]
-    if cmd.program == "tar" and "x" in cmd.flags:
-        out += _values(cmd, "C")
-    how = WRITING_PROGRAMS.get(cmd.program)
-    args = [a for a in cmd.positionals if a != "{}"]
-    if cmd.program in TARGET_DIRECTORY and _values(cmd, "t"):
-        # cp -t DIR SRC...: DIR is written, the sources only read (mv also removes them)
-        return out + _values(cmd, "t") + (args if cmd.program == "mv" else [])
-    if not how or not args:
-        return out
-    if how == "all":
-        return out + list(args)
-    if how == "last":
-        return out + [args[-1]]
-    if how == "after_first":
-        return out + args[1:]
-    if how == "in_place" and ("i" in cmd.flags or "in-place" in cmd.flags):
-        # sed -i SCRIPT FILE...; with -e/-f the script is an option value and every word is a file
-        script_given = _values(cmd, "e") or _values(cmd, "f")
-        return out + (args if script_given and cmd.program == "sed" else args[1:])
-    return out
-
-
-def command_cwds(line, cwd: Path) -> list[Path | None]:
-    """The folder each command of a parsed line runs in, following `cd`, `pushd` and `popd`
-    in order (None once it cannot be known: `cd "$X"`, `cd -`)."""
-    out: list[Path | None] = []
-    current: Path | None = cwd
-    stack: list[Path | None] = []
-    for cmd in line.commands:
-        out.append(current)
-        if cmd.program in ("cd", "pushd"):
-            target = cmd.positionals[0] if cmd.positionals else "~"
-            if cmd.program == "pushd":
-                stack.append(current)
-            if target == "-" or current is None:
-                current = None
-            else:
-                current = normalise(target, current)
-        elif cmd.program == "popd":
-            current = stack.pop() if stack else None
-    return out
-
-
-def _under(target: str, folders: list[Path | None]) -> list[str]:
-    """A written path as absolute text, once per folder it may be relative to (unknown after a
-    `cd` nobody can follow)."""
-    if os.path.isabs(target) or target.startswith(("~", "$")) or not target:
-        return [target]
-    return [str(folder / target) if folder is not None else "$(cd)/" + target for folder in folders]
+# --------------------------------------------------------------------------- written paths
 
 
 def written_paths(subject: Subject) -> Any:
-    """Every path a call writes: write/edit `path`, shell redirects and writing commands.
+    """Every path a call writes (see the module docstring), as `Target`s."""
+    key = ("written", id(subject.args))
+    held = subject.memo.get(key)
+    if held is not None and held[0] is subject.args:
+        return held[1]
+    found = _written(subject)
+    subject.memo[key] = (subject.args, found)
+    return found
 
-    Relative paths are resolved in the folder the command runs in, after any `cd`. A redirect
-    is not tied to its command, so after a `cd` it is checked in every folder the line visits.
-    """
+
+def _written(subject: Subject) -> Any:
     if subject.tool in ("write", "edit"):
         value = subject.args.get("path")
-        return [value] if isinstance(value, str) else MISSING
+        if not isinstance(value, str):
+            return MISSING
+        where = literal_path(value, subject.cwd)
+        how = WRITE if subject.tool == "write" else CHANGE
+        return [Target(where, how, value), *_aliases(where, how, value, subject)] or MISSING
     command = subject.args.get("command")
     if subject.tool != "bash" or not isinstance(command, str):
         return MISSING
-    key = ("written", command, subject.cwd)
-    if key not in subject.memo:     # once per call, however many path guards ask
-        subject.memo[key] = _shell_written_paths(command, subject.cwd)
-    return subject.memo[key]
-
-
-def _shell_written_paths(command: str, cwd: Path) -> Any:
     from zot.ext.shell import parse_command_line
 
     line = parse_command_line(command)
-    cwds = command_cwds(line, cwd)
-    folders = list(dict.fromkeys([cwd, *cwds]))
-    paths = [p for w in line.writes for p in _under(w.target, folders)]
+    out: list[Target] = []
     if line.error:
-        paths.append("$UNPARSABLE")   # unknown: a deny guard treats it as matching
-    for cmd, cwd in zip(line.commands, cwds):
-        paths.extend(p for target in command_targets(cmd) for p in _under(target, [cwd]))
-    return paths or MISSING
+        out.append(Target(UNKNOWN, WRITE, "the command"))   # unparsable: a deny guard matches
+    links: list[tuple[Resolved, Resolved]] = []
+    for use in line.uses:
+        if not use.writes:
+            continue
+        for base in folders(use.dirs, subject.cwd, subject.memo):
+            for word in (expand_braces(use.path) if "{" in use.path else [use.path]):
+                where = resolved(word, base, False, subject.memo)
+                if use.maybe and not (isinstance(where, Path) and where.exists()):
+                    continue
+                out.append(Target(where, use.how, word))
+                for link, pointed in links:
+                    if isinstance(where, Path) and isinstance(link, Path) and inside(where, link):
+                        out.append(Target(_under(pointed, link, where), use.how, word))
+                out.extend(_aliases(where, use.how, word, subject))
+                if use.how == "link" and use.target is not None:
+                    links.append((where, _link_target(use.target, where, base, subject)))
+    return out or MISSING
+
+
+def _link_target(target: str, link: Resolved, base: Base, subject: Subject) -> Resolved:
+    """What a link made by `ln` points to: a relative `-s` target is relative to the link's folder."""
+    if isinstance(link, Path) and not target.startswith(("/", "~", "$")):
+        return resolved(target, link.parent, False, subject.memo)
+    return resolved(target, base, False, subject.memo)
+
+
+def _under(pointed: Resolved, link: Path, where: Path) -> Resolved:
+    if not isinstance(pointed, Path) or where == link:
+        return pointed
+    return pointed / os.path.relpath(where, link)
+
+
+def _aliases(where: Resolved, how: str, text: str, subject: Subject) -> list[Target]:
+    """A write to a file with several hard links writes each of its names."""
+    if not isinstance(where, Path):
+        return []
+    roots = [real_project(subject.project), Path.home() / ".ssh", Path.home() / ".gnupg"]
+    return [Target(other, how, f"{text} (a hard link)")
+            for other in hard_links(where, [r for r in roots if r.is_dir()], subject.memo)]

@@ -1,20 +1,31 @@
 """The `shell` test: a bash command line, parsed, matches when some simple command fits.
 
 Every simple command anywhere in the line counts (pipelines, lists, substitutions, `bash -c`,
-`xargs`, `find -exec`, wrappers). A line that does not parse matches when `unparsable` is true
-(the default for deny and confirm guards). Targets that cannot be known, such as the arguments
-`xargs` or `find -exec {}` supply, count as matching `args` for such guards, and so do relative
-paths after a `cd` to somewhere we cannot know (the `path` test sees them as unknown).
+`xargs`, `find -exec`, wrappers). What the parser could not know is matched the safe way for
+deny and confirm guards (each can be turned off in the rule):
+
+* `unparsable` (default: on for deny/confirm): a line that does not parse matches;
+* `unknown_program`: a program named at run time (`$GIT push -f`, `/bin/r?`) matches when its
+  arguments, read as the rule's program would read them, fit the rest of the rule;
+* `hidden_code`: code the line runs that nobody can read first (`curl ... | sh`, `eval "$X"`)
+  matches, whatever the rule's program;
+* an argument only known at run time may be any option (`rm $(cat f) ~` may be `rm -rf ~`), and
+  words `xargs`, `parallel` or `find -exec {}` supply may be any path.
+
+`code_from` selects only hidden code, made by one of the named programs (`curl | sh`,
+`bash <(wget ...)`, `curl -o i.sh ... && sh i.sh`). `writes` tests the paths the command writes.
+When a rule matches because of something unknown, the reason says so (`Subject.note`).
 """
 from __future__ import annotations
 
 import fnmatch
-import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from zot.ext.matchers.base import MISSING, Subject
-from zot.ext.matchers.paths import UNKNOWN_DIR, command_cwds
+from zot.ext.matchers.paths import Target, resolved
+from zot.ext.matchers.resolve import folders
 
 
 def _names(spec: Any) -> list[str]:
@@ -23,25 +34,23 @@ def _names(spec: Any) -> list[str]:
     return [spec] if isinstance(spec, str) else [str(s) for s in spec]
 
 
-def _name_ok(name: str | None, patterns: list[str]) -> bool:
-    if not patterns:
-        return True
-    if name is None:
-        return False
-    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+def _is_glob(name: str) -> bool:
+    return bool(set("*?[") & set(name))
 
 
 def _name_test(patterns: list[str]):
-    """`_name_ok` for these patterns, as a set lookup when none of them is a glob."""
-    if patterns and not any(set("*?[") & set(p) for p in patterns):
+    """Whether a name fits the patterns: a set lookup when none of them is a glob."""
+    if not patterns:
+        return lambda name: True
+    if not any(_is_glob(p) for p in patterns):
         names = frozenset(patterns)
         return lambda name: name in names
-    return lambda name: _name_ok(name, patterns)
+    return lambda name: name is not None and any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 def has_flag(cmd, name: str, aliases) -> bool:
     """The parser (tree-sitter and its tables) is imported on the first shell line, not at start-up;
-    after that these two names are the parser's own functions."""
+    after that these names are the parser's own functions."""
     _load_parser()
     return has_flag(cmd, name, aliases)
 
@@ -58,45 +67,137 @@ def _load_parser() -> None:
     has_flag, parse_command_line = parser.has_flag, parser.parse_command_line
 
 
-def shell_test(spec: dict, fail_closed: bool, args_matcher=None):
+def reread(cmd, program: str | None, memo: dict):
+    """A command whose program is unknown, read as ``program`` would read its arguments."""
+    key = ("reread", id(cmd), program)
+    if key in memo and memo[key][0] is cmd:
+        return memo[key][1]
+    from zot.ext.shell.flags import normalise
+    from zot.ext.shell.pathuse import command_uses
+
+    args = list(cmd.argv[1:])
+    name = program or ""
+    opts = normalise(name, args)
+    view = replace(cmd, program=name, flags=opts.flags, positionals=opts.positionals,
+                   subcommand=opts.subcommand, flag_values=opts.values,
+                   uses=tuple(command_uses(name, args, opts, cmd.dirs)))
+    memo[key] = (cmd, view)
+    return view
+
+
+def shell_test(spec: dict, fail_closed: bool, args_matcher=None, writes_matcher=None):
     programs = _names(spec.get("program"))
     subcommands = _names(spec.get("subcommand"))
     flags = _names(spec.get("flags"))
     any_flags = _names(spec.get("any_flags"))
+    code_from = _names(spec.get("code_from"))
     aliases = spec.get("flag_aliases") or None
     unparsable = spec.get("unparsable", fail_closed)
-
+    sentinel = bool(programs) and all(p.startswith("(") for p in programs)   # "(unparsable)"
+    unknown_program = spec.get("unknown_program", fail_closed) and not sentinel
+    hidden_code = spec.get("hidden_code", fail_closed) and not sentinel
+    plain_programs = [p for p in programs if not _is_glob(p)] or [None]
     program_ok, subcommand_ok = _name_test(programs), _name_test(subcommands)
+    code_ok = _name_test(code_from)
 
-    def command_ok(cmd, subject: Subject, cwd: Path | None) -> bool:
-        if not program_ok(cmd.program) or not subcommand_ok(cmd.subcommand):
-            return False
-        if flags and not all(has_flag(cmd, f, aliases) for f in flags):
-            return False
-        if any_flags and not any(has_flag(cmd, f, aliases) for f in any_flags):
-            return False
-        if args_matcher is None:
+    def flags_ok(cmd, subject: Subject) -> bool:
+        if not flags and not any_flags:
             return True
-        # xargs and find -exec {} supply words nobody can see: for a deny or confirm guard they
-        # could be anything. After a `cd` nobody can follow only relative paths are unknown (the
-        # path test says so); literal words are still what they are.
-        unknown_words = "xargs" in cmd.via or "parallel" in cmd.via or "{}" in cmd.positionals
-        if unknown_words and fail_closed:
-            return True
-        words = list(cmd.positionals[1:] if cmd.subcommand and subcommands else cmd.positionals)
-        local = Subject(subject.tool, subject.args, UNKNOWN_DIR if cwd is None else cwd, subject.project,
-                        subject.params, subject.session, subject.model, subject.memo)
-        return any(args_matcher.match(local, word) for word in words)
+        open_flags = cmd.open_args and fail_closed
+        if flags and not all(has_flag(cmd, f, aliases) for f in flags) and not open_flags:
+            return False
+        if any_flags and not any(has_flag(cmd, f, aliases) for f in any_flags) and not open_flags:
+            return False
+        if open_flags and not (all(has_flag(cmd, f, aliases) for f in flags) and (
+                not any_flags or any(has_flag(cmd, f, aliases) for f in any_flags))):
+            subject.note("an argument is only known at run time and may be any option")
+        return True
+
+    def in_folders(cmd, subject: Subject) -> list[Subject]:
+        return [replace(subject, base=base, cwd=base if isinstance(base, Path) else subject.cwd)
+                for base in folders(cmd.dirs, subject.cwd, subject.memo)]
+
+    def rest_ok(cmd, subject: Subject) -> bool:
+        if subcommands and not subcommand_ok(cmd.subcommand):
+            return False
+        if not flags_ok(cmd, subject):
+            return False
+        if args_matcher is not None:
+            # xargs and find -exec {} supply words nobody can see: for a deny or confirm guard they
+            # could be anything.
+            if ("xargs" in cmd.via or "parallel" in cmd.via or "{}" in cmd.positionals) and fail_closed:
+                subject.note(f"the words `{cmd.via[-1] if cmd.via else 'xargs'}` supplies are "
+                             "only known at run time")
+                return True
+            words = list(cmd.positionals[1:] if cmd.subcommand and subcommands else cmd.positionals)
+            if not any(args_matcher.match(local, word) for local in in_folders(cmd, subject)
+                       for word in words):
+                return False
+        if writes_matcher is not None:
+            targets = [Target(resolved(u.path, local.base, False, subject.memo), u.how, u.path)
+                       for local in in_folders(cmd, subject) for u in cmd.uses if u.writes
+                       and not (u.maybe and not _exists(resolved(u.path, local.base, False,
+                                                                subject.memo)))]
+            if not any(writes_matcher.match(subject, t) for t in targets):
+                return False
+        return True
+
+    def command_ok(cmd, subject: Subject) -> bool:
+        if cmd.hidden is not None:
+            if code_from:
+                if any(code_ok(s) for s in cmd.code_from) or ("?" in cmd.code_from and fail_closed):
+                    subject.note(cmd.hidden)
+                    return True
+                return False
+            if hidden_code:
+                subject.note(cmd.hidden)
+                return True
+            return False
+        if code_from:
+            return False
+        if cmd.unknown is not None:
+            if not unknown_program:
+                return False
+            for name in plain_programs:
+                if rest_ok(reread(cmd, name, subject.memo), subject):
+                    subject.note(cmd.unknown)
+                    return True
+            return False
+        return program_ok(cmd.program) and rest_ok(cmd, subject)
 
     def predicate(value: Any, subject: Subject) -> bool:
         if not isinstance(value, str):
             return False
         line = parse_command_line(value)
         if line.error and unparsable:
+            subject.note(f"zot could not read the whole command: {line.error}")
             return True
-        named = [i for i, cmd in enumerate(line.commands) if program_ok(cmd.program)]
-        if not named:       # the common case: no command of this program, nothing more to work out
-            return False
-        cwds = command_cwds(line, subject.cwd) if args_matcher is not None else [subject.cwd] * len(line.commands)
-        return any(command_ok(line.commands[i], subject, cwds[i]) for i in named)
+        named, hidden, unknown = _summary(line, subject.memo)
+        if code_from or not programs:
+            if code_from and not hidden:
+                return False
+        elif not (hidden and hidden_code) and not (unknown and unknown_program) and not any(
+                program_ok(name) for name in named):
+            return False       # the common case: no command of this program, nothing to work out
+        return any(command_ok(cmd, subject) for cmd in line.commands)
     return predicate
+
+
+def _summary(line, memo: dict) -> tuple[frozenset[str], bool, bool]:
+    """The programs a line runs, and whether it has hidden code or unknown programs (once per
+    line and call: every shell rule asks)."""
+    key = ("summary", id(line))
+    held = memo.get(key)
+    if held is None or held[0] is not line:
+        commands = line.commands
+        held = memo[key] = (line, frozenset(c.program for c in commands),
+                            any(c.hidden is not None for c in commands),
+                            any(c.unknown is not None for c in commands))
+    return held[1], held[2], held[3]
+
+
+def _exists(where: Any) -> bool:
+    return isinstance(where, Path) and where.exists()
+
+
+__all__ = ["MISSING", "shell_test"]

@@ -83,13 +83,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .flags import FLAG_ALIASES, OPTION_SPECS, has_flag, normalise
-from .model import Redirect, ShellLine, SimpleCommand
+from .model import (APPEND, CHANGE, DELETE, LINK, READ, WRITE, WRITING, PathUse, Redirect,
+                    ShellLine, SimpleCommand)
 from .parse import MAX_NESTING, MAX_SOURCE_BYTES
 from .parse import parse as _parse_uncached   # keeps `zot.ext.shell.parse` the module
+from .value import Word
 
 __all__ = [
-    "FLAG_ALIASES", "MAX_NESTING", "MAX_SOURCE_BYTES", "OPTION_SPECS", "Redirect",
-    "ShellLine", "SimpleCommand", "has_flag", "normalise", "parse_command_line",
+    "APPEND", "CHANGE", "DELETE", "FLAG_ALIASES", "LINK", "MAX_NESTING", "MAX_SOURCE_BYTES",
+    "OPTION_SPECS", "PathUse", "READ", "Redirect", "ShellLine", "SimpleCommand", "WRITE",
+    "WRITING", "Word", "has_flag", "normalise", "parse_command_line",
 ]
 
 

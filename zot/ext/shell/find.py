@@ -1,7 +1,8 @@
 """``find``'s own option language: predicates are words, and ``-exec`` runs commands.
 
 ``find . -name '*.pyc' -delete`` reads as flags ``{"name", "delete"}`` (the predicate names
-without the dash), positionals ``(".",)`` (the start points) and value ``("name", "*.pyc")``.
+without the dash), positionals ``(".",)`` (the start points; ``.`` when none is given, as find
+does) and value ``("name", "*.pyc")``.
 ``-exec``/``-execdir``/``-ok``/``-okdir`` up to ``;`` or ``{} +`` are returned as spans so
 the caller can treat the command inside as a command of its own.
 """
@@ -39,6 +40,8 @@ def parse_find(args: Sequence[str]) -> Options:
     while i < n and args[i] in ("-H", "-L", "-P", "-D") or (i < n and args[i][:2] == "-O"):
         flags.append(args[i][1:2])
         i += 2 if args[i] == "-D" else 1
+    if i < n and args[i] == "--":          # find -- ~ -delete: the start points follow
+        i += 1
     in_expression = False
     while i < n:
         word = args[i]
@@ -68,5 +71,6 @@ def parse_find(args: Sequence[str]) -> Options:
             i += 3
         else:
             i += 1
-    return Options(frozenset(flags), tuple(starts), starts[0] if starts else None,
-                   tuple(values), None, tuple(execs))
+    if not starts:                         # no start point: find searches `.`
+        starts.append(".")
+    return Options(frozenset(flags), tuple(starts), starts[0], tuple(values), None, tuple(execs))

@@ -12,9 +12,11 @@ letters; only ``find`` is parsed as a predicate language (see ``find.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from .find import parse_find
+from .long_options import LONG_OPTIONS
 from .model import SimpleCommand
 from .options import Options
 from .tables import FLAG_ALIASES, OPTION_SPECS, SUBCOMMAND_TOOLS, OptionSpec
@@ -41,33 +43,65 @@ def spec_for(program: str, subcommand: str | None = None) -> OptionSpec:
             or _DEFAULT)
 
 
+_NO_LONGS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=512)
+def longs_for(program: str, subcommand: str | None = None) -> frozenset[str]:
+    """Every long option name known for a program (and subcommand): what prefixes resolve to."""
+    key = program if subcommand is None else f"{program} {subcommand}"
+    names = set(LONG_OPTIONS.get(key, _NO_LONGS))
+    names |= {k for k in aliases_for(program, subcommand) if len(k) > 1}
+    names |= spec_for(program, subcommand).value_long
+    if subcommand is not None:
+        names |= {k for k in FLAG_ALIASES.get(program, {}) if len(k) > 1}
+    return frozenset(names)
+
+
+@lru_cache(maxsize=4096)
+def resolve_long(known: frozenset[str], name: str) -> tuple[str, ...]:
+    """``name`` as the tool reads it: itself when known or unknown, the one option it abbreviates,
+    or every option it could abbreviate (the tool then refuses to run: reading it as all of them
+    only errs on the safe side)."""
+    if not name or name in known:
+        return (name,)
+    hits = sorted(option for option in known if option.startswith(name))
+    return tuple(hits) if hits else (name,)
+
+
 @dataclass(slots=True)
 class _Scan:
     flags: list[str]
     values: list[tuple[str, str]]
     positionals: list[str]
     first: int | None = None
+    dashdash: int | None = None
 
 
-def scan(args: Sequence[str], spec: OptionSpec, aliases: Mapping[str, str]) -> _Scan:
-    """Read options from ``args`` with one spec; the core of ``normalise``."""
+def scan(args: Sequence[str], spec: OptionSpec, aliases: Mapping[str, str],
+         longs: frozenset[str] = _NO_LONGS) -> _Scan:
+    """Read options from ``args`` with one spec; the core of ``normalise``. A long option may be
+    abbreviated (see ``resolve_long``)."""
     out = _Scan([], [], [])
     n = len(args)
     i = 0
     while i < n:
         word = args[i]
         if word == "--":
+            out.dashdash = len(out.positionals)
             if i + 1 < n:
                 out.first = i + 1
                 out.positionals.extend(args[i + 1:])
             break
         if word[:2] == "--":
             name, eq, value = word[2:].partition("=")
-            canon = aliases.get(name, name)
-            out.flags.append(canon)
+            names = resolve_long(longs, name) if longs else (name,)
+            for full in names:
+                out.flags.append(aliases.get(full, full))
+            canon = aliases.get(names[0], names[0])
             if eq:
                 out.values.append((canon, value))
-            elif name in spec.value_long and i + 1 < n:
+            elif len(names) == 1 and names[0] in spec.value_long and i + 1 < n:
                 out.values.append((canon, args[i + 1]))
                 i += 1
             i += 1
@@ -123,13 +157,15 @@ def normalise(program: str, args: Sequence[str]) -> Options:
     if program == "tar" and args and args[0][:1] not in ("-", "") and args[0].isalpha():
         args = ["-" + args[0], *args[1:]]          # old style: tar czf out.tgz dir
     aliases = aliases_for(program)
-    head = scan(args, spec_for(program), aliases)
+    head = scan(args, spec_for(program), aliases, longs_for(program))
     if program not in SUBCOMMAND_TOOLS or head.first is None:
         positionals = tuple(head.positionals)
         return Options(frozenset(head.flags), positionals,
-                       positionals[0] if positionals else None, tuple(head.values), head.first)
+                       positionals[0] if positionals else None, tuple(head.values), head.first,
+                       dashdash=head.dashdash)
     sub = args[head.first]
-    tail = scan(args[head.first + 1:], spec_for(program, sub), aliases_for(program, sub))
+    tail = scan(args[head.first + 1:], spec_for(program, sub), aliases_for(program, sub),
+                longs_for(program, sub))
     flags = head.flags + tail.flags
     if program == "git" and sub == "push":
         for ref in tail.positionals[1:] if tail.positionals else ():
@@ -138,7 +174,7 @@ def normalise(program: str, args: Sequence[str]) -> Options:
             elif ref.startswith(":") and len(ref) > 1:
                 flags.append("d")
     return Options(frozenset(flags), (sub, *tail.positionals), sub,
-                   tuple(head.values + tail.values), head.first)
+                   tuple(head.values + tail.values), head.first, dashdash=tail.dashdash)
 
 
 def _canon(name: str, table: Mapping[str, str], extra: Mapping[str, str] | None) -> str:

@@ -14,6 +14,7 @@ class Options:
     values: tuple[tuple[str, str], ...] = ()
     first: int | None = None   # index in args of the first positional (where a wrapped cmd starts)
     execs: tuple[tuple[str, int, int], ...] = ()  # find: (label, start, end) of each -exec
+    dashdash: int | None = None   # how many positionals (after a subcommand) came before `--`
 
     def value(self, name: str) -> str | None:
         """The last value given for option ``name`` (canonical name), if any."""

@@ -1,85 +1,98 @@
-"""Walk a tree-sitter-bash tree and collect every simple command and every file write.
+"""Walk a tree-sitter-bash tree and collect every simple command, path use and file write.
 
 The walk is the heart of shell-aware guards: anything that can run a program must be found
 (pipelines, lists, subshells, groups, substitutions, control structures, function bodies,
 here-document expansions, strings run by ``bash -c``/``eval``, wrappers), while data (quoted
-arguments, quoted here-documents) must not be mistaken for commands. When the tree has an error
-node, or the line is too big or nests too deep, ``error`` is set so guards can fail closed.
+arguments, quoted here-documents) must not be mistaken for commands. The walk follows the line
+in execution order with a ``State`` (variables, arguments, folder), so words are read the way
+bash will expand them when the command runs (``expand.py``); where bash may take one way or
+another (``&&``, ``if``, loops), the states are merged. When the tree has an error node, or the
+line is too big or nests too deep, ``error`` is set so guards can fail closed.
+
+Modules: this one (structure), ``walk_commands.py`` (simple commands), ``walk_redirects.py``
+(redirections and here-documents).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from tree_sitter import Node
 
-from .flags import normalise
+from .builtins import substitution_value
 from .grammar import Keyword, first_error, parse_tree
-from .model import Redirect, ShellLine, SimpleCommand
-from .stdin import backquoted, herestring, is_bare_cat, literal_stdout, unescape_backquoted
-from .words import decode, program_name, text_of
-from .wrappers import Inner, ReadsStdin, Script, inner_commands
+from .model import PathUse, Redirect, ShellLine, SimpleCommand
+from .state import State, Val, any_val
+from .value import PIPE, hole
+from .walk_commands import MAX_TREE_DEPTH, CommandsMixin
+from .walk_redirects import RedirectsMixin
+from .words import text_of
 
-MAX_SOURCE_BYTES = 64 * 1024
+MAX_SOURCE_BYTES = 4 * 1024 * 1024   # larger lines fail closed; a 1 MiB here-document is fine
 MAX_NESTING = 8          # strings run by bash -c / eval / sh <<EOF inside one another
-MAX_TREE_DEPTH = 200     # syntax nodes inside one another, e.g. $( $( $( ... ) ) )
 MAX_NESTED_STRINGS = 64     # strings parsed in all for one line (they can multiply)
-MAX_WORK_BYTES = 1024 * 1024   # bytes parsed in all, nested strings included
+MAX_WORK_BYTES = 4 * 1024 * 1024   # bytes parsed in all, nested strings included
+MAX_LOOP_PASSES = 3      # loops inside loops walked twice (to see values set in the body)
 
-_LEAVES = frozenset({
+LEAVES = frozenset({
     "word", "raw_string", "ansi_c_string", "number", "variable_name", "string_content",
     "heredoc_start", "heredoc_end", "comment", "test_operator", "file_descriptor",
     "special_variable_name", "regex", "extglob_pattern", "heredoc_content",
 })
-_WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|"})
 # nodes that can start where the compound command after `time`/`coproc` starts, around it
 _CONTAINERS = frozenset({"program", "list", "pipeline", "redirected_statement"})
+_LOOPS = frozenset({"while_statement", "for_statement", "c_style_for_statement",
+                    "select_statement"})
 
 
-@dataclass(slots=True)
-class _Word:
-    value: str
-    start: int
-    end: int
-
-
-class _Out:
+class Out:
     """What one top-level parse collects, shared by the nested parses it starts."""
 
-    __slots__ = ("commands", "writes", "error", "work")
+    __slots__ = ("commands", "writes", "uses", "error", "work", "downloads")
 
     def __init__(self) -> None:
         self.commands: list[SimpleCommand] = []
         self.writes: list[Redirect] = []
+        self.uses: list[PathUse] = []
         self.error: str | None = None
         self.work = [0, 0]   # strings and bytes handed to tree-sitter, nested ones included
+        self.downloads: dict[str, frozenset[str]] = {}   # file -> programs that fetched it
 
     def fail(self, message: str) -> None:
         if self.error is None:
             self.error = message
 
+    def mark(self) -> tuple[int, int, int]:
+        return len(self.commands), len(self.writes), len(self.uses)
 
-class _Walker:
-    """Walks one source string (the line, or a string it runs) into an ``_Out``."""
+    def rewind(self, mark: tuple[int, int, int]) -> None:
+        del self.commands[mark[0]:], self.writes[mark[1]:], self.uses[mark[2]:]
 
-    def __init__(self, src: bytes, out: _Out, depth: int) -> None:
+
+Handler = Callable[[Node, tuple[str, ...], int, object], None]
+
+
+class Walker(CommandsMixin, RedirectsMixin):
+    """Walks one source string (the line, or a string it runs) into an ``Out``."""
+
+    def __init__(self, src: bytes, out: Out, depth: int, state: State | None = None) -> None:
         self.src = src
         self.out = out
         self.depth = depth
+        self.state = state if state is not None else State()
         self.keywords: dict[int, Keyword] = {}
-        self.handlers: dict[str, Callable[[Node, tuple[str, ...], int, str | None], None]] = {
-            "command": self._command,
-            "declaration_command": self._declaration,
-            "unset_command": self._declaration,
-            "redirected_statement": self._redirected,
-            "pipeline": self._pipeline,
-            "subshell": self._subshell,
-            "function_definition": self._function,
-            "command_substitution": self._substitution,
-            "process_substitution": self._process_substitution,
-            "file_redirect": self._file_redirect,
-            "heredoc_redirect": self._heredoc_redirect,
-            "herestring_redirect": self._plain,
+        self.values: dict[int, str] = {}     # substitution start -> its value (walked once)
+        self.loops = 0
+        self.where: tuple[tuple[str, ...], int] = ((), 0)   # the command whose words are read
+        self.handlers: dict[str, Handler] = {
+            "command": self._command, "declaration_command": self._declaration,
+            "unset_command": self._declaration, "variable_assignment": self._assignment,
+            "redirected_statement": self._redirected, "pipeline": self._pipeline,
+            "list": self._list, "subshell": self._subshell, "if_statement": self._branches,
+            "case_statement": self._branches, "function_definition": self._function,
+            "command_substitution": self._substitution_node,
+            "process_substitution": self._process_node, "file_redirect": self._file_redirect,
+            "heredoc_redirect": self._heredoc_redirect, "herestring_redirect": self._plain,
+            **{loop: self._loop for loop in _LOOPS},
         }
 
     def run(self, via: tuple[str, ...], level: int = 0) -> None:
@@ -94,8 +107,9 @@ class _Walker:
 
     # -- dispatch -------------------------------------------------------------------------
 
-    def visit(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None) -> None:
-        """Visit ``node``; ``stdin`` is the literal text on its standard input, if known."""
+    def visit(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
+        """Visit ``node``; ``stdin`` is what its standard input holds, if known
+        (literal text, a ``doors.Piped``, or None)."""
         if level > MAX_TREE_DEPTH:
             self.out.fail(f"the command nests deeper than {MAX_TREE_DEPTH} levels")
             return
@@ -108,92 +122,247 @@ class _Walker:
         else:
             self._children(node, via, level, stdin)
 
-    def _children(self, node: Node, via: tuple[str, ...], level: int,
-                  stdin: str | None) -> None:
+    def _children(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
         for child in node.named_children:
-            if child.type not in _LEAVES:
+            if child.type not in LEAVES:
                 self.visit(child, via, level + 1, stdin)
 
-    def _plain(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None) -> None:
+    def _plain(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
         self._children(node, via, level, None)
 
-    # -- commands -------------------------------------------------------------------------
+    def fresh(self, run: Callable[[], None]) -> State:
+        """Run ``run`` on a copy of the state (a subshell); return the copy, keep ours."""
+        saved = self.state
+        self.state = saved.copy()
+        try:
+            run()
+            return self.state
+        finally:
+            self.state = saved
 
-    def _command(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None,
-                 extra: list[_Word] | None = None) -> None:
-        words: list[_Word] = []
-        for child in node.named_children:
-            kind = child.type
-            if kind == "variable_assignment" or kind == "comment":
-                self._children(child, via, level + 1, None)
-                continue
-            if kind == "file_redirect":
-                self._file_redirect(child, via, level + 1, None)
-                continue
-            if kind == "herestring_redirect":
-                stdin = herestring(child, self.src)
-                self._children(child, via, level + 1, None)
-                continue
-            if kind == "command_name":
-                child = child.named_children[0] if child.named_child_count else child
-                kind = child.type
-            value, _ = decode(child, self.src)
-            words.append(_Word(value, child.start_byte, child.end_byte))
-            if kind not in _LEAVES:
-                self.visit(child, via, level + 1, None)
-        if extra:
-            words.extend(extra)
-        if words:
-            self._emit(words, via, level, stdin, text_of(node, self.src))
+    # -- substitutions (they run first, in a subshell) -------------------------------------
 
-    def _declaration(self, node: Node, via: tuple[str, ...], level: int,
-                     stdin: str | None) -> None:
-        """``export X=$(...)``, ``local``, ``unset``: a builtin with words, seen as a command."""
-        words: list[_Word] = []
+    def substitute(self, node: Node) -> str:
+        """Walk ``$(...)``/backquotes once; return the value the substitution expands to.
+        It is reached from the command being read (``self.where``)."""
+        via, level = self.where
+        key = node.start_byte
+        if key in self.values:
+            return self.values[key]
+        self.values[key] = hole(text_of(node, self.src), "any", frozenset({"?"}))
+        mark = len(self.out.commands)
+        label = "``" if node.child_count and node.children[0].type == "`" else "$()"
+        inner_via = via + (label,)
+        text = text_of(node, self.src)
+        if label == "``" and "\\" in text:     # nested backquotes are escaped: parse unescaped
+            from .stdin import unescape_backquoted
+            self.fresh(lambda: self.nested(unescape_backquoted(text[1:-1]), inner_via, level))
+        else:
+            self.fresh(lambda: self._children(node, inner_via, level, None))
+        found = self.out.commands[mark:]
+        top = [c for c in found if c.via == inner_via and c.hidden is None]
+        sources = frozenset(c.program if c.unknown is None else "?" for c in found
+                            if c.hidden is None) | frozenset(
+            s for c in found if c.hidden is not None for s in c.code_from)
+        value = substitution_value(top, sources, text)
+        self.values[key] = value
+        return value
+
+    def process_sub(self, node: Node) -> str:
+        """Walk ``<(...)``/``>(...)`` once; its value is a pipe path fed by those programs."""
+        via, level = self.where
+        key = node.start_byte
+        if key in self.values:
+            return self.values[key]
+        label = "<()" if node.child_count and node.children[0].type == "<(" else ">()"
+        mark = len(self.out.commands)
+        self.fresh(lambda: self._children(node, via + (label,), level, None))
+        sources = frozenset(c.program if c.unknown is None else "?"
+                            for c in self.out.commands[mark:] if c.hidden is None)
+        self.values[key] = hole(text_of(node, self.src), PIPE, sources or frozenset({"?"}))
+        return self.values[key]
+
+    def _substitution_node(self, node: Node, via: tuple[str, ...], level: int,
+                           stdin: object) -> None:
+        self.where = (via, level)
+        self.substitute(node)
+
+    def _process_node(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
+        self.where = (via, level)
+        self.process_sub(node)
+
+    def visit_inside(self, node: Node) -> None:
+        via, level = self.where
+        self._children(node, via, level, None)
+
+    # -- structure ------------------------------------------------------------------------
+
+    def _list(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
+        """``a && b || c``: each part runs after the one before it (when it runs at all), so it
+        sees the state that one left; the line goes on from wherever the chain stopped."""
+        parts: list[Node] = []
+        todo = [node]
+        while todo:                     # the grammar nests chains to the left: flatten them
+            item = todo.pop()
+            if item.type == "list":
+                todo.extend(reversed([c for c in item.children if c.is_named
+                                      and c.type != "comment"]))
+            else:
+                parts.append(item)
+        exits: list[State] = []
+        for i, part in enumerate(parts):
+            self.visit(part, via, level + 1, stdin)
+            if i < len(parts) - 1:
+                exits.append(self.state.copy())
+        for state in exits:
+            self.state = state.merge(self.state)
+
+    def _branches(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
+        """``if``/``case``: conditions run in order; each body starts where they left off,
+        and the line goes on from any body (or from none, without ``else``/``*)``)."""
+        ends: list[State] = []
+        otherwise = True
+        for part in self._branch_parts(node):
+            kind, nodes = part
+            if kind == "cond":
+                for n in nodes:
+                    self.visit(n, via, level + 1, stdin)
+                continue
+            if kind == "else":
+                otherwise = False
+            start = self.state
+            self.state = start.copy()
+            for n in nodes:
+                self.visit(n, via, level + 1, stdin)
+            ends.append(self.state)
+            self.state = start
+        if otherwise:
+            ends.append(self.state)
+        merged = ends[0]
+        for end in ends[1:]:
+            merged = merged.merge(end)
+        self.state = merged
+
+    def _branch_parts(self, node: Node) -> list[tuple[str, list[Node]]]:
+        parts: list[tuple[str, list[Node]]] = []
+        if node.type == "case_statement":
+            word = node.child_by_field_name("value")
+            if word is not None:
+                parts.append(("cond", [word]))
+            for item in node.named_children:
+                if item.type == "case_item":
+                    patterns = item.child_by_field_name("value")
+                    default = any(text_of(c, self.src) == "*" for c in item.children
+                                  if c.type in ("word", "extglob_pattern"))
+                    body = [c for c in item.named_children if c.type not in LEAVES
+                            and c.type not in ("concatenation", "string", "simple_expansion")
+                            and c is not patterns]
+                    parts.append(("else" if default else "body", body))
+            return parts
+        self._if_parts(node, parts)
+        return parts
+
+    def _if_parts(self, node: Node, parts: list[tuple[str, list[Node]]]) -> None:
+        phase, current = "cond", []
         for child in node.children:
-            if child.type == "variable_assignment":
-                name = child.child_by_field_name("name")
-                value = child.child_by_field_name("value")
-                text = (text_of(name, self.src) if name else "") + "="
-                text += decode(value, self.src)[0] if value is not None else ""
-                words.append(_Word(text, child.start_byte, child.end_byte))
-            elif child.type != "comment":
-                words.append(_Word(decode(child, self.src)[0], child.start_byte,
-                                   child.end_byte))
-            if child.is_named and child.type not in _LEAVES:
-                self.visit(child, via, level + 1, None)
-        if words:
-            self._emit(words, via, level, None, text_of(node, self.src))
+            if child.type in ("if", "elif"):
+                phase, current = "cond", []
+            elif child.type == "then":
+                parts.append(("cond", current))
+                phase, current = "body", []
+                parts.append(("body", current))
+            elif child.type in ("elif_clause", "else_clause"):
+                if child.type == "else_clause":
+                    parts.append(("else", [c for c in child.named_children
+                                           if c.type != "comment"]))
+                else:
+                    self._if_parts(child, parts)
+            elif child.is_named and child.type != "comment":
+                current.append(child)
 
-    def _emit(self, words: list[_Word], via: tuple[str, ...], level: int, stdin: str | None,
-              text: str) -> None:
-        """Record one simple command, then whatever it runs in turn."""
-        if level > MAX_TREE_DEPTH:
-            self.out.fail(f"the command nests deeper than {MAX_TREE_DEPTH} levels")
+    def _loop(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
+        """A loop body may run many times: walked once, and again from the merged state when
+        it changed a variable, so a value set in one pass is seen in the next."""
+        start = self.state.copy()
+        self._loop_variable(node)
+        mark = self.out.mark()
+        self._children(node, via, level, stdin)
+        if not self.state.same_values(start) and self.loops < MAX_LOOP_PASSES:
+            self.out.rewind(mark)
+            self._forget(node)
+            self.state = start.merge(self.state)
+            self._loop_variable(node)
+            self.loops += 1
+            try:
+                self._children(node, via, level, stdin)
+            finally:
+                self.loops -= 1
+        self.state = start.merge(self.state)
+
+    def _forget(self, node: Node) -> None:
+        for key in [k for k in self.values if node.start_byte <= k < node.end_byte]:
+            del self.values[key]
+
+    def _loop_variable(self, node: Node) -> None:
+        """``for X in WORDS``: X takes each word; without ``in``, each argument."""
+        if node.type not in ("for_statement", "select_statement"):
             return
-        argv = tuple(w.value for w in words)
-        program = program_name(argv[0])
-        args = argv[1:]
-        opts = normalise(program, args)
-        self.out.commands.append(SimpleCommand(
-            program, argv, opts.flags, opts.positionals, opts.subcommand, via, text,
-            opts.values))
-        if program == "tee":
-            op = ">>" if "a" in opts.flags else ">"
-            self.out.writes.extend(Redirect(op, p, is_tee=True) for p in opts.positionals)
-        for nested in inner_commands(program, args, opts):
-            if isinstance(nested, Inner):
-                sub = words[1 + nested.start:1 + nested.end]
-                sub_text = self.src[sub[0].start:sub[-1].end].decode("utf-8", "replace")
-                self._emit(sub, via + (nested.label,), level + 1,
-                           stdin if nested.stdin else None, sub_text)
-            elif isinstance(nested, Script):
-                self.nested(nested.text, via + (nested.label,), level)
-            elif isinstance(nested, ReadsStdin) and stdin is not None:
-                self.nested(stdin, via + (nested.label,), level)
+        name = node.child_by_field_name("variable")
+        if name is None:
+            return
+        values = node.children_by_field_name("value")
+        var = text_of(name, self.src)
+        if not values:
+            if self.state.positional is None:
+                self.state.assign(var, (any_val(var),))
+            else:
+                self.state.assign(var, tuple(dict.fromkeys(
+                    Val((w,)) for p in self.state.positional for w in p)) or (Val(("",)),))
+            return
+        from .expand import expand
+        words: list[str] = []
+        for value in values:
+            for fields in expand(value, self):
+                words.extend(fields)
+        self.state.assign(var, tuple(dict.fromkeys(Val((w,)) for w in words)) or (Val(("",)),))
 
-    def nested(self, text: str, via: tuple[str, ...], level: int) -> None:
-        """Parse a string the line runs as shell code, one nesting level deeper.
+    def _keyword(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
+        """``time { ...; }``, ``coproc NAME { ...; }``: the keyword is a command of its own
+        (``time -p`` has flag ``p``, ``coproc NAME`` positional ``NAME``), and the compound
+        command after it is reached via the keyword, as a wrapped command is via a wrapper."""
+        from .flags import normalise
+        keyword = self.keywords.pop(node.start_byte)
+        argv = tuple(self.src[s:e].decode("utf-8", "replace") for s, e in keyword.words)
+        opts = normalise(argv[0], argv[1:])
+        text = self.src[keyword.words[0][0]:node.end_byte].decode("utf-8", "replace")
+        self.out.commands.append(SimpleCommand(
+            argv[0], argv, opts.flags, opts.positionals, opts.subcommand, via, text,
+            opts.values, dirs=self.state.dirs))
+        self.visit(node, via + (argv[0],), level + 1, stdin)
+
+    def _subshell(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
+        self.fresh(lambda: self._children(node, via + ("subshell",), level, stdin))
+
+    def _function(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
+        """A body runs whenever the function is called, with arguments nobody knows here; what
+        it sets may be set after the definition."""
+        body = node.child_by_field_name("body")
+        if body is None:
+            return
+        saved = self.state
+        self.state = saved.copy()
+        self.state.positional = None
+        self.visit(body, via + ("function",), level + 1, None)
+        merged = saved.merge(self.state)
+        merged.positional = saved.positional
+        self.state = merged
+
+    # -- strings run as shell code ---------------------------------------------------------
+
+    def nested(self, text: str, via: tuple[str, ...], level: int, state: State | None = None,
+               same_shell: bool = False) -> None:
+        """Parse a string the line runs as shell code, one nesting level deeper: in this shell
+        (``same_shell``: what it sets stays set) or in a new one started from ``state``.
 
         ``level`` carries on counting syntax depth, so a deep tree split over several
         strings is still bounded (and Python's recursion limit is never reached)."""
@@ -206,210 +375,29 @@ class _Walker:
         if work[0] > MAX_NESTED_STRINGS or work[1] > MAX_WORK_BYTES:
             self.out.fail(f"{via[-1]}: too much nested shell code to check")
             return
-        inner = _Out()
+        inner = Out()
         inner.work = work
-        _Walker(text.encode("utf-8", "replace"), inner, self.depth + 1).run(via, level)
+        inner.downloads = self.out.downloads
+        start = self.state if same_shell else (state or self.state).copy()
+        walker = Walker(str(text).encode("utf-8", "replace"), inner, self.depth + 1, start)
+        walker.run(via, level)
+        if same_shell:
+            self.state = walker.state
         self.out.commands.extend(inner.commands)
         self.out.writes.extend(inner.writes)
+        self.out.uses.extend(inner.uses)
         if inner.error is not None:
             self.out.fail(f"{via[-1]}: {inner.error}")
-
-    # -- structure ------------------------------------------------------------------------
-
-    def _pipeline(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None,
-                  last_stdin: str | None = None) -> None:
-        """``last_stdin``: a here-document tree-sitter hung on the whole pipeline belongs to
-        its last command (``x | bash <<EOF``)."""
-        if not via or via[-1] != "pipeline":
-            via = via + ("pipeline",)
-        feed = stdin
-        parts = [c for c in node.named_children if c.type != "comment"]
-        for i, child in enumerate(parts):
-            if i == len(parts) - 1 and last_stdin is not None:
-                feed = last_stdin
-            self.visit(child, via, level + 1, feed)
-            feed = literal_stdout(child, self.src)
-
-    def _keyword(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None) -> None:
-        """``time { ...; }``, ``coproc NAME { ...; }``: the keyword is a command of its own
-        (``time -p`` has flag ``p``, ``coproc NAME`` positional ``NAME``), and the compound
-        command after it is reached via the keyword, as a wrapped command is via a wrapper."""
-        if level > MAX_TREE_DEPTH:
-            self.out.fail(f"the command nests deeper than {MAX_TREE_DEPTH} levels")
-            return
-        keyword = self.keywords.pop(node.start_byte)
-        argv = tuple(self.src[s:e].decode("utf-8", "replace") for s, e in keyword.words)
-        opts = normalise(argv[0], argv[1:])
-        text = self.src[keyword.words[0][0]:node.end_byte].decode("utf-8", "replace")
-        self.out.commands.append(SimpleCommand(
-            argv[0], argv, opts.flags, opts.positionals, opts.subcommand, via, text,
-            opts.values))
-        self.visit(node, via + (argv[0],), level + 1, stdin)
-
-    def _subshell(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None) -> None:
-        self._children(node, via + ("subshell",), level, stdin)
-
-    def _function(self, node: Node, via: tuple[str, ...], level: int, stdin: str | None) -> None:
-        body = node.child_by_field_name("body")
-        if body is not None:
-            self.visit(body, via + ("function",), level + 1, None)
-
-    def _substitution(self, node: Node, via: tuple[str, ...], level: int,
-                      stdin: str | None) -> None:
-        if node.child_count and node.children[0].type == "`":
-            text = text_of(node, self.src)
-            if "\\" in text:       # nested backquotes are escaped: parse the unescaped text
-                self.nested(unescape_backquoted(text[1:-1]), via + ("``",), level)
-                return
-            self._children(node, via + ("``",), level, None)
-        else:
-            self._children(node, via + ("$()",), level, None)
-
-    def _process_substitution(self, node: Node, via: tuple[str, ...], level: int,
-                              stdin: str | None) -> None:
-        label = "<()" if node.child_count and node.children[0].type == "<(" else ">()"
-        self._children(node, via + (label,), level, None)
-
-    # -- redirections ---------------------------------------------------------------------
-
-    def _file_redirect(self, node: Node, via: tuple[str, ...], level: int,
-                       stdin: str | None) -> None:
-        self._redirect_target(node)
-        self._children(node, via, level, None)
-
-    def _redirect_target(self, node: Node) -> list[_Word]:
-        """Record the write a file redirect makes; return words bash gives the command."""
-        descriptor = ""
-        operator = ""
-        targets: list[Node] = []
-        for child in node.children:
-            if child.type == "file_descriptor":
-                descriptor = text_of(child, self.src)
-            elif not child.is_named:
-                operator = child.type
-            else:
-                targets.append(child)
-        if not targets:
-            return []
-        target = targets[0]
-        if target.type != "process_substitution":
-            value, _ = decode(target, self.src)
-            dup = operator == ">&" and (value.isdigit() or value == "-")
-            if operator in _WRITE_OPS or (operator == ">&" and not dup):
-                self.out.writes.append(Redirect(descriptor + operator, value))
-        return [_Word(decode(t, self.src)[0], t.start_byte, t.end_byte) for t in targets[1:]]
-
-    def _redirected(self, node: Node, via: tuple[str, ...], level: int,
-                    stdin: str | None) -> None:
-        body: Node | None = None
-        extra: list[_Word] = []
-        heredoc: Node | None = None
-        for child in node.named_children:
-            kind = child.type
-            if kind == "file_redirect":
-                extra.extend(self._redirect_target(child))
-                self._children(child, via, level + 1, None)
-            elif kind == "heredoc_redirect":
-                heredoc = child
-            elif kind == "herestring_redirect":
-                stdin = herestring(child, self.src)
-                self._children(child, via, level + 1, None)
-            elif body is None and kind != "comment":
-                body = child
-        if heredoc is not None:
-            self._heredoc_redirect(heredoc, via, level + 1, None, body, extra)
-            return
-        self._body(body, via, level, stdin, extra)
-
-    def _body(self, body: Node | None, via: tuple[str, ...], level: int, stdin: str | None,
-              extra: list[_Word]) -> None:
-        if body is None:
-            return
-        if body.type == "command":
-            self._command(body, via, level + 1, stdin, extra)
-        else:
-            self.visit(body, via, level + 1, stdin)
-
-    def _heredoc_redirect(self, node: Node, via: tuple[str, ...], level: int,
-                          stdin: str | None, body: Node | None = None,
-                          extra: list[_Word] | None = None) -> None:
-        """A here-document: its body is stdin for the command, and tree-sitter hangs the
-        rest of the line (``| bash``, ``&& rm x``, ``> out``) under this node."""
-        quoted = False
-        text: str | None = None
-        tail: Node | None = None
-        others: list[Node] = []
-        for child in node.children:
-            kind = child.type
-            if kind == "heredoc_start":
-                quoted = any(c in text_of(child, self.src) for c in "'\"\\")
-            elif kind == "heredoc_body":
-                text = text_of(child, self.src)
-                if not quoted:
-                    self._heredoc_body(child, via, level)
-            elif kind == "pipeline" and child.child_count and child.children[0].type == "|":
-                tail = child
-            elif kind == "file_redirect":
-                words = self._redirect_target(child)
-                if extra is not None:
-                    extra.extend(words)
-                self._children(child, via, level, None)
-            elif child.is_named and kind not in _LEAVES:
-                others.append(child)
-        if text is None:
-            text = ""
-        last = body
-        if body is not None and body.type == "pipeline":
-            last = body.named_children[-1] if body.named_child_count else None
-            self._pipeline(body, via, level + 1, None, text)
-            body = None
-        if tail is not None:
-            piped = via if via and via[-1] == "pipeline" else via + ("pipeline",)
-            self._body(body, piped, level, text, extra or [])
-            feed = text if last is not None and is_bare_cat(last, self.src) else None
-            for part in tail.named_children:
-                self._pipe_tail(part, piped, via, level + 1, feed)
-                feed = None
-        else:
-            self._body(body, via, level, text, extra or [])
-        for other in others:
-            self.visit(other, via, level + 1, None)
-
-    def _pipe_tail(self, node: Node, piped: tuple[str, ...], via: tuple[str, ...], level: int,
-                   feed: str | None) -> None:
-        """The part of ``cat <<EOF | a && b`` after the pipe: ``a`` is piped, ``b`` is not."""
-        if node.type == "list":
-            parts = [c for c in node.named_children if c.type != "comment"]
-            if parts:
-                self._pipe_tail(parts[0], piped, via, level + 1, feed)
-                for part in parts[1:]:
-                    self.visit(part, via, level + 1, None)
-            return
-        self.visit(node, piped, level, feed)
-
-    def _heredoc_body(self, node: Node, via: tuple[str, ...], level: int) -> None:
-        """Expansions in an unquoted here-document run; tree-sitter misses backquotes there,
-        so the body text is scanned for them by hand."""
-        for child in node.named_children:
-            if child.type not in _LEAVES:
-                self.visit(child, via, level + 1, None)
-        text = text_of(node, self.src)
-        if "`" not in text:
-            return
-        spans, unterminated = backquoted(text)
-        for inner in spans:
-            self.nested(unescape_backquoted(inner), via + ("``",), level)
-        if unterminated:
-            self.out.fail("unterminated backquote in a here-document")
 
 
 def parse(src: str) -> ShellLine:
     """Parse one command line (uncached); see ``parse_command_line``."""
-    out = _Out()
+    out = Out()
     data = src.encode("utf-8", "replace")
     if len(data) > MAX_SOURCE_BYTES:
-        return ShellLine((), (), f"the command is larger than {MAX_SOURCE_BYTES // 1024} KiB")
+        return ShellLine((), (), f"the command is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MiB")
     if b"\0" in data:     # bash cannot take a NUL in a command; what runs is unclear
         out.fail("the command contains a NUL character")
-    _Walker(data, out, 0).run(())
-    return ShellLine(tuple(out.commands), tuple(out.writes), out.error)
+    Walker(data, out, 0).run(())
+    return ShellLine(tuple(out.commands), tuple(out.writes), out.error,
+                     tuple(dict.fromkeys(out.uses)))

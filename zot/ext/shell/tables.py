@@ -82,7 +82,8 @@ FLAG_ALIASES: dict[str, dict[str, str]] = {
              "mirror": "m", "continue": "c", "timestamping": "N", "input-file": "i",
              "execute": "e", "tries": "t", "timeout": "T", "level": "l"},
     "rsync": {"archive": "a", "recursive": "r", "verbose": "v", "compress": "z", "rsh": "e",
-              "dry-run": "n", "update": "u", "links": "l", "checksum": "c"},
+              "dry-run": "n", "update": "u", "links": "l", "checksum": "c",
+              "del": "delete-during"},
     "kill": {"signal": "s"},
     "sort": {"output": "o", "key": "k", "field-separator": "t", "reverse": "r",
              "unique": "u", "numeric-sort": "n"},
@@ -214,6 +215,7 @@ OPTION_SPECS: dict[str, OptionSpec] = {
     "python": _spec("cmWX", posix=True),
     "python3": _spec("cmWX", posix=True),
     "ssh": _spec("BbcDEeFIiJLlmOopQRSWw", posix=True),
+    "ssh-keygen": _spec("abCDEFfGIJjKMmNnOPrSsTtVwYZz"),
     # wrappers: options end where the wrapped command begins
     "sudo": _spec("ugCDprtUTR", "user group close-from chdir prompt role type other-user "
                   "command-timeout chroot host", posix=True),
@@ -279,6 +281,16 @@ OPTION_SPECS: dict[str, OptionSpec] = {
     "xvfb-run": _spec("efnpsw", "error-file auth-file server-num xauth-protocol server-args "
                       "wait", posix=True),
     "gosu": _spec(posix=True),
+    "mapfile": _spec("dnOsuCc"), "readarray": _spec("dnOsuCc"),
+    "sg": _spec("c", "command"),
+    "nocache": _spec(posix=True), "cgexec": _spec("g", posix=True),
+    "numactl": _spec("CmNPlp", "cpunodebind membind physcpubind preferred localalloc "
+                     "interleave", posix=True),
+    "prlimit": _spec("p", "pid", posix=True), "runcon": _spec("urtl", posix=True),
+    "chpst": _spec("ugUePnlmdofcrt", posix=True), "setpriv": _spec("", "reuid regid groups "
+                                                                     "inh-caps ambient-caps bounding-set securebits pdeathsig "
+                                                                     "selinux-label apparmor-profile landlock-access landlock-rule", posix=True),
+    "read": _spec("adeinNptu"), "printf": _spec("v", posix=True),
     "su-exec": _spec(posix=True),
     "bash": _SHELL, "sh": _SHELL, "zsh": _SHELL, "dash": _SHELL, "ksh": _SHELL,
     "mksh": _SHELL, "ash": _SHELL, "yash": _SHELL, "posh": _SHELL,

@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 
 from .flags import normalise
 from .options import Options
+from .value import join_words
 
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "yash", "posh", "fish"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -42,10 +43,13 @@ class Inner:
 
 @dataclass(frozen=True, slots=True)
 class Script:
-    """Shell code the program runs, to be parsed recursively."""
+    """Shell code the program runs, to be parsed recursively: in this shell (``same_shell``:
+    ``eval``, ``mapfile -C``), or in a new one given ``args`` as ``$0 $1 ...`` (``bash -c``)."""
 
     label: str
     text: str
+    args: tuple[str, ...] | None = None
+    same_shell: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +115,7 @@ def _firejail(program: str, args: Sequence[str], opts: Options) -> tuple[Nested,
     """firejail [OPTIONS] CMD; ``firejail -c CMD...`` (its login-shell mode) hands the words
     to a shell, so they are read as shell code."""
     if "c" in opts.flags and opts.first is not None:
-        return (Script("firejail -c", " ".join(args[opts.first:])),)
+        return (Script("firejail -c", join_words(list(args[opts.first:]))),)
     return _from(opts.first, program, args)
 
 
@@ -162,7 +166,7 @@ def _parallel(program: str, args: Sequence[str], opts: Options) -> tuple[Nested,
     if end > start:
         if "q" in opts.flags:
             return (Inner(program, start, end, stdin=False),)
-        return (Script(program, " ".join(args[start:end])),)
+        return (Script(program, join_words(list(args[start:end]))),)
     found: list[Nested] = []
     separator = None
     for word in args[end:]:
@@ -186,8 +190,8 @@ def _env(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, ...]
     start = None if opts.first is None else _skip_assignments(args, opts.first)
     split = opts.value("S")
     if split is not None:          # env -S 'rm -rf x' splits the string into argv
-        rest = " ".join(args[start:]) if start is not None else ""
-        return (Script("env -S", f"{split} {rest}".strip()),)
+        rest = list(args[start:]) if start is not None else []
+        return (Script("env -S", join_words([split, *rest])),)
     return _from(start, program, args)
 
 
@@ -208,7 +212,7 @@ def _watch(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, ..
         return ()
     if "x" in opts.flags:
         return _from(opts.first, program, args)
-    return (Script("watch", " ".join(args[opts.first:])),)   # watch passes it to sh -c
+    return (Script("watch", join_words(list(args[opts.first:]))),)   # watch passes it to sh -c
 
 
 def _flock(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, ...]:
@@ -238,7 +242,9 @@ def _shell(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, ..
     if command is not None:
         return (Script(f"{program} -c", command),)
     if "c" in opts.flags:                      # bash -c STRING [argv0 args...]
-        return (Script(f"{program} -c", opts.positionals[0]),) if opts.positionals else ()
+        if not opts.positionals:
+            return ()
+        return (Script(f"{program} -c", opts.positionals[0], tuple(opts.positionals[1:])),)
     if "s" in opts.flags or not opts.positionals or opts.positionals[0] == "-":
         return (ReadsStdin(f"{program} stdin"),)
     return ()                                  # bash script.sh: the file is not in the line
@@ -254,7 +260,13 @@ def _unknown(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, 
 
 
 def _eval(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, ...]:
-    return (Script("eval", " ".join(args)),) if args else ()
+    return (Script("eval", join_words(list(args)), same_shell=True),) if args else ()
+
+
+def _mapfile(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, ...]:
+    """mapfile/readarray -C CALLBACK runs CALLBACK in this shell every -c lines."""
+    callback = opts.value("C")
+    return (Script(f"{program} -C", callback, same_shell=True),) if callback else ()
 
 
 def _trap(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, ...]:
@@ -294,6 +306,8 @@ WRAPPERS: dict[str, _Rule] = {
     "fakeroot": _plain, "proxychains": _plain, "proxychains4": _plain, "torsocks": _plain,
     "unshare": _plain, "nsenter": _plain, "taskset": _taskset, "chrt": _chrt,
     "systemd-run": _plain, "xvfb-run": _plain, "gosu": _after_one, "su-exec": _after_one,
+    "mapfile": _mapfile, "readarray": _mapfile, "sg": _su, "nocache": _plain, "cgexec": _plain,
+    "numactl": _plain, "prlimit": _plain, "runcon": _plain, "chpst": _plain, "setpriv": _plain,
     **{shell: _shell for shell in SHELLS},
 }
 
