@@ -1,6 +1,7 @@
 """The shipped extensions loaded into a real engine, and one call judged as `zot ext explain` does."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,13 @@ def make_world(root: Path) -> World:
     project = home / "work" / "proj"
     (project / ".git" / "hooks").mkdir(parents=True)
     (project / "src").mkdir()
+    (project / "src" / "app.py").write_text("print('app')\n")
+    (project / "README.md").write_text("# proj\n")
+    (project / ".env").write_text("SECRET=1\n")
+    (project / "envlink").symlink_to(".env")           # links to a protected file
+    os.link(project / ".env", project / "envhard")
     (home / ".ssh").mkdir()
+    (home / ".ssh" / "authorized_keys").write_text("")
     exts = load_extensions(project)
     engine = build_engine(exts, project, {t.name: t for t in builtin_tools()})
     loaded = [e.name for e in exts if e.loaded]

@@ -20,7 +20,7 @@ from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
 
 FAIL_CLOSED = {"deny", "confirm"}
-_NO_NOTES: list = []        # shared and never appended to: `_match` swaps in a new list first
+_NO_NOTES: tuple = ()       # no notes (`_match` gives a rule the list its matcher filled)
 
 
 def tool_patterns(spec: Any) -> tuple[str, ...]:
@@ -64,7 +64,7 @@ class Rule:
     shadow: bool
     source: Source
     same_as: str | None = None     # rules whose matchers are written alike share one answer per call
-    notes: list = field(default=_NO_NOTES, repr=False)   # why the last match was a safe guess
+    notes: tuple | list = field(default=(), repr=False)   # why the last match was a safe guess
 
     def subject(self, call: CallInfo) -> Subject:
         """The call as matchers see it; one per extension per call (rules of an extension share it)."""

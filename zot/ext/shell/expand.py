@@ -214,25 +214,23 @@ def _segs(tokens: list[Token]) -> list[Seg]:
 class _Field:
     parts: list[tuple[str, str]] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
-    glob: bool = False
+    view: list[str] = field(default_factory=list)   # unquoted text as written, the rest masked
     content: bool = False
 
     def add(self, word: str, quoted: bool) -> None:
-        self.parts.extend(parts_of(word))
+        parts = parts_of(word)
+        self.parts.extend(parts)
         self.sources |= sources_of(word)
-        if not quoted and _glob_text(word):
-            self.glob = True
+        for text, kind in parts:
+            self.view.append(text if kind == LITERAL and not quoted else "\0")
         self.content = self.content or quoted or bool(word)
 
     def done(self) -> str:
-        return make_word(self.parts, frozenset(self.sources), self.glob)
+        glob = bool(_GLOB.search("".join(self.view)))     # /bin/r[m] is three nodes to the grammar
+        return make_word(self.parts, frozenset(self.sources), glob)
 
     def clone(self) -> "_Field":
-        return _Field(list(self.parts), set(self.sources), self.glob, self.content)
-
-
-def _glob_text(word: str) -> bool:
-    return any(kind == LITERAL and _GLOB.search(text) for text, kind in parts_of(word))
+        return _Field(list(self.parts), set(self.sources), list(self.view), self.content)
 
 
 @dataclass(slots=True)

@@ -6,7 +6,8 @@ the real bytes (``words.text_of``); only what tree-sitter sees differs, in three
 * every non-ASCII byte is ``a`` (its scanner crashes on some code points);
 * when the line does not parse, a ``~`` starting a word is ``a``: tree-sitter reads ``~`` as an
   operator inside ``[ ]``/``[[ ]]``, so ``[ -d ~ ]`` and ``[ -d ~+ ]`` were syntax errors; and
-  ``<>`` (open for reading and writing, which the grammar lacks) is ``> ``, a write;
+  ``<>`` (open for reading and writing, which the grammar lacks) is ``> ``, a write; and a
+  bracket glob inside a word (``gi[t]``, which the grammar reads as an array) is ``*...*``;
 * the keywords ``time`` and ``coproc`` (with ``-p``, or a coprocess NAME) in front of a compound
   command are blanked: tree-sitter knows neither keyword and reads ``time { rm x; }`` as a
   command ``time`` with words ``{ rm x``. Blanked, the group parses as a group; the walker
@@ -67,6 +68,7 @@ def ascii_shadow(data: bytes) -> bytes:
 # A `~` starting a word (after a blank or at the start): `~`, `~+`, `~-`, `~user`, `~/x`.
 _BARE_TILDE = re.compile(rb"(?:(?<=[ \t\n])|^)~")
 _READ_WRITE = re.compile(rb"<>")
+_WORD_BRACKETS = re.compile(rb"(?<=[A-Za-z0-9_./*?-])\[([^\]\s'\"$`;|&()<>]*)\]")
 
 
 def _tilde_words(shadow: bytes) -> bytes:
@@ -195,7 +197,7 @@ def parse_tree(data: bytes) -> Parsed:
     shadow = ascii_shadow(data)
     tree = parser.parse(shadow)
     keywords: dict[int, Keyword] = {}
-    tildes = read_write = False
+    tildes = read_write = brackets = False
     passes = 0
     while True:
         if not tildes and tree.root_node.has_error and _BARE_TILDE.search(shadow):
@@ -206,6 +208,11 @@ def parse_tree(data: bytes) -> Parsed:
         if not read_write and tree.root_node.has_error and b"<>" in shadow:
             read_write = True        # `exec 3<>/dev/tcp/...`: the grammar lacks `<>`; `> ` it is
             shadow = _READ_WRITE.sub(b"> ", shadow)
+            tree = parser.parse(shadow)
+            continue
+        if not brackets and tree.root_node.has_error and b"[" in shadow:
+            brackets = True          # `gi[t] push`: a glob the grammar takes for an array
+            shadow = _WORD_BRACKETS.sub(lambda m: b"*" + m.group(1) + b"*", shadow)
             tree = parser.parse(shadow)
             continue
         if b"time" not in shadow and b"coproc" not in shadow and b"!" not in shadow:

@@ -54,12 +54,13 @@ def _values(opts: Options, name: str) -> list[str]:
     return [value for key, value in opts.values if key == name]
 
 
-def _inside(folder: str, sources: Sequence[str]) -> list[str]:
-    """``cp a b DIR/``: besides DIR itself, each file lands at DIR/basename."""
+def _inside(folder: str, sources: Sequence[str], contents: bool = False) -> list[str]:
+    """``cp a b DIR/``: besides DIR itself, each file lands at DIR/basename (``rsync SRC/ DIR``
+    copies what is in SRC, not SRC: ``contents``)."""
     if not folder.endswith("/") and not os.path.isdir(folder) or not known(folder):
         return []
     return [folder.rstrip("/") + "/" + os.path.basename(s.rstrip("/")) for s in sources
-            if known(s) and s.rstrip("/")]
+            if known(s) and s.rstrip("/") and not (contents and s.endswith("/"))]
 
 
 def command_uses(program: str, args: Sequence[str], opts: Options, dirs: Dirs,
@@ -111,8 +112,8 @@ def command_uses(program: str, args: Sequence[str], opts: Options, dirs: Dirs,
     if _INTERPRETERS.match(program):
         code = stdin_code if stdin_code is not None else next(
             (v for k, v in opts.values if k in ("c", "e", "E", "r")), None)
-        if code is not None and known(code):
-            _code(code, add)
+        if code is not None:
+            _code(str(code), add)          # `$HOME` in the code is bash's: the path test knows it
     return [PathUse(path, how, dirs, program, target, maybe) for path, how, target, maybe in out]
 
 
@@ -135,7 +136,7 @@ def _copy(program: str, words: list[str], opts: Options, add) -> None:
         add((s, DELETE if program == "mv" or "remove-source-files" in opts.flags else READ, None, False))
     for d in dests:
         add((d, WRITE, None, False))
-        for inner in _inside(d, sources):
+        for inner in _inside(d, sources, program == "rsync"):
             add((inner, WRITE, None, False))
 
 

@@ -125,9 +125,12 @@ class CommandsMixin:
         targets: list[str] = list(outer)
         if redirects:
             more: list[Node] = []
+            feeds: list[object] = []
             for redirect in redirects:
-                targets.extend(self.redirect_target(redirect, via, level, more))
+                targets.extend(self.redirect_target(redirect, via, level, more, feeds))
             extra = [*extra, *more]
+            if feeds:
+                stdin = feeds[-1]
         readings = self.words_of([*words, *extra], via, level)
         self.emitted = []
         if not any(readings):
@@ -135,6 +138,7 @@ class CommandsMixin:
                 self.state.assign(name, values)
             return
         text = text_of(node, self.src)
+        self.emitted_stdin = stdin
         base, ends = self.state, []
         for argv in readings:
             if not argv:

@@ -45,9 +45,11 @@ class RedirectsMixin:
         return join_words([join_words(words), "\n"], "")
 
     def redirect_target(self, node: Node, via: Via, level: int,
-                        extra: list[Node] | None = None) -> list[str]:
+                        extra: list[Node] | None = None,
+                        feeds: list[object] | None = None) -> list[str]:
         """Record what a file redirection writes or reads; words after the target (bash gives
-        them to the command) go to ``extra``. Returns the written targets."""
+        them to the command) go to ``extra``, and what ``<`` puts on stdin when zot can tell
+        (``< <(curl ...)``: a pipe from curl) to ``feeds``. Returns the written targets."""
         descriptor, operator, targets = "", "", []
         for child in node.children:
             if child.type == "file_descriptor":
@@ -64,6 +66,8 @@ class RedirectsMixin:
         written: list[str] = []
         for value in expand_one(targets[0], self):
             dup = operator in (">&", "<&") and (value.isdigit() or value == "-")
+            if feeds is not None and operator == "<" and not descriptor:
+                feeds.append(self._file_feed(value))
             if dup or kind_of(value) == PIPE:       # `> >(tee log)`: a pipe, not a file
                 continue
             if self._raw_operator(node) == "<>":
@@ -76,6 +80,14 @@ class RedirectsMixin:
             if use is not None:
                 self.out.uses.append(use)
         return written
+
+    def _file_feed(self, value: str) -> Stdin:
+        """stdin read from a file: a pipe's programs, a download's fetchers, or a plain file
+        (its text is not in the line, like a script a shell is given: None)."""
+        if kind_of(value) in (PIPE, ANY):
+            return Piped(sources_of(value) or frozenset({"$"}))
+        fetched = self.out.downloads.get(str(value).removeprefix("./"))
+        return Piped(fetched) if fetched else None
 
     def _raw_operator(self, node: Node) -> str:
         """``<>`` is read as ``>`` by the grammar (zot's shadow turns it into one)."""
@@ -110,8 +122,11 @@ class RedirectsMixin:
             return
         extra: list[Node] = []
         targets: list[str] = []
+        feeds: list[object] = []
         for redirect in redirects:
-            targets += self.redirect_target(redirect, via, level, extra)
+            targets += self.redirect_target(redirect, via, level, extra, feeds)
+        if feeds:
+            stdin = feeds[-1]
         if heredoc is not None:
             self._heredoc_redirect(heredoc, via, level + 1, None, body, extra, targets)
             return
@@ -157,7 +172,7 @@ class RedirectsMixin:
         elif tail is not None:
             piped = via if via and via[-1] == "pipeline" else via + ("pipeline",)
             mark = len(self.out.commands)
-            self.emitted = []
+            self.emitted, self.emitted_stdin = [], None
             self._body(body, piped, level, text, extra, targets)
             feed = self._stdout(mark, text)
         else:
@@ -181,7 +196,7 @@ class RedirectsMixin:
                     self.visit(part, via, level + 1, None)
             return
         mark = len(self.out.commands)
-        self.emitted = []
+        self.emitted, self.emitted_stdin = [], None
         self.fresh(lambda: self.visit(node, piped, level, feed))
         self._last_feed = self._stdout(mark, feed)
 
@@ -225,6 +240,7 @@ class RedirectsMixin:
     # -- pipelines ------------------------------------------------------------------------
 
     _last_feed: Stdin = None
+    emitted_stdin: object = None     # what the command just read (a here-string, `< file`)
 
     def _pipeline(self, node: Node, via: Via, level: int, stdin: object,
                   last_stdin: str | None = None) -> None:
@@ -239,7 +255,7 @@ class RedirectsMixin:
             if i == len(parts) - 1 and last_stdin is not None:
                 feed = last_stdin
             mark = len(self.out.commands)
-            self.emitted = []
+            self.emitted, self.emitted_stdin = [], None
             self.fresh(lambda: self.visit(child, via, level + 1, feed))
             feed = self._stdout(mark, feed)
         self._last_feed = feed
@@ -248,7 +264,8 @@ class RedirectsMixin:
         """What the part that emitted ``out.commands[mark:]`` writes to the next one."""
         top = [c for c in self.emitted if c.hidden is None]
         if len(top) == 1 and top[0].unknown is None:
-            text = stdout_of(top[0].program, top[0].argv[1:], stdin)
+            own = self.emitted_stdin if self.emitted_stdin is not None else stdin
+            text = stdout_of(top[0].program, top[0].argv[1:], own)
             if text is not None:
                 return text
         found = self.out.commands[mark:]

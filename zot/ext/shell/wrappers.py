@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from .doors import STDIN_FILES
 from .flags import normalise
 from .options import Options
 from .value import join_words
@@ -245,7 +246,7 @@ def _shell(program: str, args: Sequence[str], opts: Options) -> tuple[Nested, ..
         if not opts.positionals:
             return ()
         return (Script(f"{program} -c", opts.positionals[0], tuple(opts.positionals[1:])),)
-    if "s" in opts.flags or not opts.positionals or opts.positionals[0] == "-":
+    if "s" in opts.flags or not opts.positionals or opts.positionals[0] in STDIN_FILES:
         return (ReadsStdin(f"{program} stdin"),)
     return ()                                  # bash script.sh: the file is not in the line
 
