@@ -43,6 +43,7 @@ VALIDATION = {
 }
 INTERNALS = ("<class", "<function", "<built-in", "0x", "<module", "__builtins__", "object at")
 
+NESTED = "{% set a = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] %}" + "".join("{%% set %s = [%s] %%}" % (chr(98 + i), ",".join([chr(97 + i)] * 10)) for i in range(7))
 HUGE = {
     "range": "{% for i in range(10**7) %}x{% endfor %}",
     "nested-loops": "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
@@ -61,6 +62,12 @@ HUGE = {
     "format-filter": "{{ '%1000000000s'|format('x') }}",
     "big-output": "{% for i in range(100000) %}{{ 'x' * 999999 }}{% endfor %}",
     "recursion": "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+    # lists that hold one list ten times, seven levels deep: a few bytes, 10**8 items printed
+    "nested-lists": NESTED + "{{ h }}",
+    "nested-concat": NESTED + "{{ h ~ '' }}",
+    "nested-tojson": NESTED + "{{ h|tojson }}",
+    "nested-string": NESTED + "{{ h|string|length }}",
+    "nested-join": NESTED + "{{ h|join(',') }}",
 }
 
 CONTEXT = {"tool": "bash", "args": {"command": "ls"}, "cwd": "/p", "project": "/p", "params": {}}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -20,9 +19,12 @@ MAX_SOURCE = 2000
 
 
 def _re_search(pattern: str, text: str) -> bool:
+    """Bounded in time (`regexes`): a regex that runs too long fails the expression."""
+    from zot.ext import regexes
+
     if len(pattern) > 500:
         raise ValueError("regex is longer than 500 characters")
-    return re.search(pattern, str(text)) is not None
+    return regexes.search_text(pattern, str(text))
 
 
 FUNCTIONS: dict[str, Any] = {

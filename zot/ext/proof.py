@@ -46,6 +46,11 @@ def _example_call(rule: Rule, item: Any, node: dict) -> CallInfo | None:
     return None
 
 
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 async def check_examples(rule: Rule, node: dict) -> list[Failure]:
     """Each example judged by its own rule alone, through the one decision function."""
     failures: list[Failure] = []
@@ -56,8 +61,17 @@ async def check_examples(rule: Rule, node: dict) -> list[Failure]:
             call = _example_call(rule, item, node)
             if call is None or not isinstance(rule, GuardRule):
                 continue
-            got = (await decide(call, alone)).decision
-            if got != expected:
+            decision = await decide(call, alone)
+            got = decision.decision
+            errors = [v.error for v in decision.verdicts if v.error]
+            if errors:          # e.g. a regex that runs past its time bound: say so, whatever it gave
+                shown = item if isinstance(item, str) else call.original_args
+                failures.append(Failure(("guards", rule.name, "examples", expected, i),
+                                        f"guard `{rule.name}` could not decide example "
+                                        f"{_brief(shown)}: {errors[0]}",
+                                        "make the rule cheaper to decide (a regex without nested "
+                                        "repetition such as `(a+)+`), or drop the example"))
+            elif got != expected:
                 shown = item if isinstance(item, str) else call.original_args
                 failures.append(Failure(("guards", rule.name, "examples", expected, i),
                                         f"example {shown!r} should get {expected}, but guard `{rule.name}` "

@@ -3,9 +3,10 @@
 Templates render in Jinja's immutable sandbox with StrictUndefined, so a template can neither
 reach Python internals nor silently print nothing for a misspelt variable. A template is also
 bounded in what it costs: every render has a budget of loop iterations and calls
-(`MAX_STEPS`), its output stops at `MAX_OUTPUT` characters, and the operations that multiply a
+(`MAX_STEPS`), its output stops at `MAX_OUTPUT` characters, the operations that multiply a
 string in one step (`*`, `**`, `%`, `replace`, `join`, `indent`, padding methods) are checked
-before they run. Exceeding a limit raises `TemplateLimit`, which callers treat like any other
+before they run, and a list or mapping is measured before it is printed (`{{ x }}`, `~`,
+`string`, `tojson`, `join`), so nested lists that share their items cannot print billions. Exceeding a limit raises `TemplateLimit`, which callers treat like any other
 render error.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ MAX_STEPS = 100_000         # loop iterations plus calls, per render
 MAX_INT_BITS = 100_000      # the largest integer `*` or `**` may build (~30,000 digits)
 MAX_WIDTH = 10_000          # padding widths and numbers in `%` formats
 LOOP_FILTER = "zot_counted_loop"
+TEXT_FILTER = "zot_bounded_text"
 
 # str methods a template may call; the padding ones (ljust, center, zfill, expandtabs, format...)
 # can build huge strings from one small number, so they are not available.
@@ -135,9 +137,41 @@ def _bounded_filter(name: str, fn):
             items = list(value)
             sep = rest[0] if rest else kwargs.get("d", "")
             _check_size(len(str(sep)) * max(len(items) - 1, 0), "`join`")
+            text_size(items, "`join`")
             args = (*args[:offset], items, *args[offset + 1:])
+        elif name in ("string", "tojson", "pprint", "list", "e", "escape", "safe", "trim"):
+            text_size(value, f"`{name}`")
         return fn(*args, **kwargs)
     return wrapper
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def text_size(value: Any, what: str = "the value") -> Any:
+    """Check that printing ``value`` stays within MAX_OUTPUT before it is printed: a list that
+    holds itself ten times, ten levels deep, prints as 10 billion items from a few bytes of
+    template. Returns the value unchanged."""
+    if not isinstance(value, _CONTAINERS):
+        return value
+    size, todo, seen = 0, [value], 0
+    while todo:
+        item = todo.pop()
+        seen += 1
+        if isinstance(item, dict):
+            size += 2 + 4 * len(item)
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, _CONTAINERS):
+            size += 2 + 2 * len(item)
+            todo.extend(item)
+        elif isinstance(item, str):
+            size += len(item) + 2
+        else:
+            size += 8 if isinstance(item, (int, float, bool)) or item is None else len(str(item))
+        if size > MAX_OUTPUT or seen > MAX_STEPS:
+            raise _limit_error(f"{what} would print more than {MAX_OUTPUT:,} characters")
+    return value
 
 
 def _counted_loop(iterable: Any):
@@ -185,9 +219,11 @@ def _sandbox_class():
 def environment():
     from jinja2 import StrictUndefined
 
-    env = _sandbox_class()(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = _sandbox_class()(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                           finalize=text_size)
     env.filters = {name: _bounded_filter(name, fn) for name, fn in env.filters.items()}
     env.filters[LOOP_FILTER] = _counted_loop
+    env.filters[TEXT_FILTER] = text_size
     for name in ("lipsum", "cycler", "joiner"):    # Jinja's toys: nothing a manifest needs
         env.globals.pop(name, None)
     return env
@@ -263,6 +299,9 @@ def compile_template(source: str):
     ast = env.parse(source)
     for loop in ast.find_all(nodes.For):
         loop.iter = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None, lineno=loop.lineno)
+    for concat in ast.find_all(nodes.Concat):     # `a ~ b` prints a and b: bounded like `{{ }}`
+        concat.nodes = [nodes.Filter(n, TEXT_FILTER, [], [], None, None, lineno=concat.lineno)
+                        for n in concat.nodes]
     return env.from_string(ast)
 
 

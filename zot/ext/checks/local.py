@@ -119,10 +119,15 @@ def _expr_error(doc: Document, path: tuple, source: str, col: int, message: str)
 
 
 def check_regex(doc: Document, path: tuple, pattern: str) -> Iterator[Diagnostic]:
+    """The regex compiles as zot runs it (`zot.ext.regexes`); Python's own `re` says best where
+    a pattern goes wrong, so it speaks first."""
+    from zot.ext import regexes
+
     try:
         re.compile(pattern)
-    except re.error as exc:
-        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        regexes.compile(pattern)
+    except (re.error, regexes.error) as exc:
+        where = f" at position {exc.pos}" if getattr(exc, "pos", None) is not None else ""
         yield doc.diag(path, "bad-regex", f"the regular expression does not compile: {exc.msg}{where}",
                        "regexes use Python syntax; in YAML, single-quote them so backslashes stay as written")
 

@@ -163,7 +163,7 @@ MATCHER_TESTS = ("regex", "glob", "equals", "in", "contains", "path", "shell", "
 
 
 def matchers(node: Any, path: Path) -> Iterator[tuple[Path, dict]]:
-    """A matcher and every matcher nested in it (all/any/not, shell args)."""
+    """A matcher and every matcher nested in it (all/any/not, shell args and writes)."""
     if not isinstance(node, dict):
         return
     yield path, node
@@ -173,8 +173,9 @@ def matchers(node: Any, path: Path) -> Iterator[tuple[Path, dict]]:
     if isinstance(node.get("not"), dict):
         yield from matchers(node["not"], path + ("not",))
     shell = mapping(node.get("shell"))
-    if isinstance(shell.get("args"), dict):
-        yield from matchers(shell["args"], path + ("shell", "args"))
+    for key in ("args", "writes"):
+        if isinstance(shell.get(key), dict):
+            yield from matchers(shell[key], path + ("shell", key))
 
 
 def expr_sites(m: dict) -> Iterator[tuple[Path, str, frozenset[str]]]:

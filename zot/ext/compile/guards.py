@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import copy
 import fnmatch
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from zot.ext import templates
+from zot.ext import regexes, templates
 from zot.ext.compile.context import ExtCtx, template_facts
 from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
@@ -153,8 +152,8 @@ def _apply_edit(edit: dict, args: dict, render) -> None:
         args[name] = str(current or "").replace(spec["old"], render(spec.get("new", "")), count)
     elif "sub" in edit:
         spec = edit["sub"]
-        args[name] = re.sub(spec["pattern"], render(spec.get("repl", "")), str(current or ""),
-                            count=max(int(spec.get("count", 0)), 0))
+        args[name] = regexes.sub(regexes.compile(spec["pattern"]), render(spec.get("repl", "")),
+                                 str(current or ""), count=max(int(spec.get("count", 0)), 0))
 
 
 @dataclass

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from zot.config import zot_home
 from zot.ext import expr as expressions
-from zot.ext import templates
+from zot.ext import regexes, templates
 from zot.ext.compile.context import ExtCtx, template_facts
 from zot.ext.hooks import InputOutcome, Source
 from zot.ext.runner import run_exec
@@ -42,7 +41,7 @@ class HookRule:
     priority: int
     on_error: str
     source: Source
-    patterns: list[re.Pattern] = field(default_factory=list)
+    patterns: list = field(default_factory=list)     # compiled by zot.ext.regexes
 
     def applies(self, event: dict[str, Any], facts: dict[str, Any] | None = None) -> bool:
         if event.get("type") not in self.events:
@@ -122,7 +121,7 @@ class InputHook(HookRule):
             return InputOutcome(text)
         spec = self.node["transform"]
         pattern = spec.get("regex")
-        match = re.search(pattern, text) if pattern else None
+        match = regexes.search(regexes.compile(pattern), text) if pattern else None
         if pattern and match is None:
             return InputOutcome(text)
         context = {**self.context(event), "text": text,
@@ -131,9 +130,10 @@ class InputHook(HookRule):
         return InputOutcome(out, handled=bool(spec.get("handled")), source=self.source)
 
 
-def _redact(patterns: list[re.Pattern], text: str) -> str:
+def _redact(patterns: list, text: str) -> str:
+    """Every pattern replaced by the marker; bounded in time (a timeout raises: see callers)."""
     for pattern in patterns:
-        text = pattern.sub(REDACTED, text)
+        text = regexes.sub(pattern, REDACTED, text)
     return text
 
 
@@ -179,7 +179,12 @@ class TextHook(HookRule):
         if not self.applies(event):
             return text
         if "redact" in self.node:
-            return _redact(self.patterns, text)
+            try:
+                return _redact(self.patterns, text)
+            except regexes.RegexTimeout as exc:
+                if self.on_error == "deny":     # never show what could not be redacted
+                    return f"[message hidden: hook {self.source.label()} failed: {exc}]"
+                raise
         return _truncate(self.node.get("truncate") or {}, text)
 
 
@@ -194,7 +199,7 @@ def compile_hook(index: int, node: dict, ext: ExtCtx) -> list[HookRule]:
     common = dict(ext=ext, index=index, node=node, tools=_tools(node.get("tool")),
                   priority=int(node.get("priority", 0)), on_error=node.get("on_error", "allow"),
                   source=Source(ext.name, f"hooks[{index}]", ext.location("hooks", index)),
-                  patterns=[re.compile(p) for p in node.get("redact") or []])
+                  patterns=[regexes.compile(p) for p in node.get("redact") or []])
     out: list[HookRule] = []
     if "system" in node:
         out.append(SystemHook(events=("before_agent_start",), **common))

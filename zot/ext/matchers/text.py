@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import fnmatch
-import re
 from typing import Any
 
-from zot.ext.matchers.base import Subject
+from zot.ext import regexes
+from zot.ext.matchers.base import MatchError, Subject
 
 MAX_TEXT = 1_000_000   # longer values are matched on their first megabyte: bounds regex time
 
@@ -19,12 +19,16 @@ def _as_list(spec: Any) -> list:
 
 
 def regex(spec: Any, ignore_case: bool):
-    flags = re.IGNORECASE if ignore_case else 0
-    patterns = [re.compile(p, flags) for p in _as_list(spec)]
+    """Bounded in time (`regexes`): a regex that runs too long cannot decide (`on_error`)."""
+    flags = regexes.IGNORECASE if ignore_case else 0
+    patterns = [regexes.compile(p, flags) for p in _as_list(spec)]
 
     def predicate(value: Any, subject: Subject) -> bool:
         text = _text(value)
-        return any(p.search(text) for p in patterns)
+        try:
+            return any(regexes.search(p, text) for p in patterns)
+        except regexes.RegexTimeout as exc:
+            raise MatchError(str(exc)) from None
     return predicate
 
 
