@@ -7,9 +7,11 @@ syntax), whose matching can stop after a time limit: a pattern such as `(a+)+$` 
 value would otherwise never return and hang the agent. RE2 would be linear, but it rejects
 backreferences and lookarounds that users rely on, and is not installed.
 
-A search or substitution that runs past `TIMEOUT` raises `RegexTimeout`; callers treat it as the
-rule failing to decide, so `on_error` applies (deny for guards, withhold for redaction) and the
-diagnostic names the rule's file and line.
+A search or substitution gets `TIMEOUT` plus `PER_MIB` for each MiB of text (so linear patterns
+over a 1 MiB tool result have room, and `(a+)+$` on 100 KiB stops within ~20 ms; the library
+checks its clock only now and then, so a bound can run over a little). Past it, `RegexTimeout`
+is raised; callers treat it as the rule failing to decide, so `on_error` applies (deny for
+guards, withhold for redaction) and the diagnostic names the rule's file and line.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from typing import Any, Callable
 
 import regex as _regex
 
-TIMEOUT = 0.05                 # seconds one search or substitution may take
+TIMEOUT = 0.02                 # seconds one search or substitution may take ...
+PER_MIB = 0.04                 # ... plus this much per MiB of text
 IGNORECASE = _regex.IGNORECASE
 error = _regex.error
 Pattern = Any
@@ -34,9 +37,14 @@ def compile(pattern: str, flags: int = 0) -> Pattern:    # noqa: A001 - the usua
     return _regex.compile(pattern, flags)
 
 
+def limit(text: str) -> float:
+    """The time one search of `text` may take."""
+    return TIMEOUT + PER_MIB * len(text) / (1024 * 1024)
+
+
 def _timed_out(pattern: Pattern, text: str) -> RegexTimeout:
     return RegexTimeout(f"the regular expression `{_short(pattern.pattern)}` took longer than "
-                        f"{TIMEOUT * 1000:.0f} ms on {len(text):,} characters")
+                        f"{limit(text) * 1000:.0f} ms on {len(text):,} characters")
 
 
 def _short(text: str) -> str:
@@ -46,7 +54,7 @@ def _short(text: str) -> str:
 def search(pattern: Pattern, text: str) -> Any:
     """`pattern.search(text)`, bounded in time."""
     try:
-        return pattern.search(text, timeout=TIMEOUT)
+        return pattern.search(text, timeout=limit(text))
     except TimeoutError:
         raise _timed_out(pattern, text) from None
 
@@ -54,7 +62,7 @@ def search(pattern: Pattern, text: str) -> Any:
 def sub(pattern: Pattern, repl: str | Callable[[Any], str], text: str, count: int = 0) -> str:
     """`pattern.sub(repl, text, count)`, bounded in time."""
     try:
-        return pattern.sub(repl, text, count=count, timeout=TIMEOUT)
+        return pattern.sub(repl, text, count=count, timeout=limit(text))
     except TimeoutError:
         raise _timed_out(pattern, text) from None
 

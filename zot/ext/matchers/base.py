@@ -34,6 +34,8 @@ class Subject:
 
     def note(self, text: str) -> None:
         """Say why a rule matched what zot could not know (shown with the verdict's reason)."""
+        if len(text) > 300:
+            text = text[:297] + "..."
         if text not in self.notes:
             self.notes.append(text)
 

@@ -180,7 +180,8 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
     def check(path: Resolved, text: str, subject: Subject) -> bool:
         if path is UNKNOWN:
             if fail_closed:
-                subject.note(f"`{text}` is only known at run time")
+                shown = text if len(text) <= 80 else text[:77] + "..."
+                subject.note(f"`{shown}` is only known at run time (or is too long to be a path)")
             return fail_closed
         if path is NOWHERE:
             return False

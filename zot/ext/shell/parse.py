@@ -27,10 +27,11 @@ from .walk_commands import MAX_TREE_DEPTH, CommandsMixin
 from .walk_redirects import RedirectsMixin
 from .words import text_of
 
-MAX_SOURCE_BYTES = 4 * 1024 * 1024   # larger lines fail closed; a 1 MiB here-document is fine
+MAX_SOURCE_BYTES = 2 * 1024 * 1024   # larger lines fail closed; a 1 MiB here-document is fine
+MAX_NODES = 20_000       # syntax nodes read in all (a 1 MiB here-document is a dozen): bounds time
 MAX_NESTING = 8          # strings run by bash -c / eval / sh <<EOF inside one another
 MAX_NESTED_STRINGS = 64     # strings parsed in all for one line (they can multiply)
-MAX_WORK_BYTES = 4 * 1024 * 1024   # bytes parsed in all, nested strings included
+MAX_WORK_BYTES = 2 * 1024 * 1024   # bytes parsed in all, nested strings included
 MAX_LOOP_PASSES = 3      # loops inside loops walked twice (to see values set in the body)
 
 LEAVES = frozenset({
@@ -54,7 +55,7 @@ class Out:
         self.writes: list[Redirect] = []
         self.uses: list[PathUse] = []
         self.error: str | None = None
-        self.work = [0, 0]   # strings and bytes handed to tree-sitter, nested ones included
+        self.work = [0, 0, 0]   # strings, bytes and syntax nodes read, nested ones included
         self.downloads: dict[str, frozenset[str]] = {}   # file -> programs that fetched it
 
     def fail(self, message: str) -> None:
@@ -97,8 +98,16 @@ class Walker(CommandsMixin, RedirectsMixin):
 
     def run(self, via: tuple[str, ...], level: int = 0) -> None:
         parsed = parse_tree(self.src)
+        if parsed.tree is None:
+            self.out.fail("the command took too long to read")
+            return
         root = parsed.tree.root_node
         self.keywords = parsed.keywords
+        self.out.work[2] += root.descendant_count
+        if self.out.work[2] > MAX_NODES:
+            self.out.fail(f"the command has more than {MAX_NODES:,} parts to check; put a long "
+                          "script in a file, or split the command")
+            return
         if parsed.error is not None:
             self.out.fail(parsed.error)
         elif root.has_error:
@@ -395,7 +404,8 @@ def parse(src: str) -> ShellLine:
     out = Out()
     data = src.encode("utf-8", "replace")
     if len(data) > MAX_SOURCE_BYTES:
-        return ShellLine((), (), f"the command is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MiB")
+        return ShellLine((), (), f"the command is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MiB; "
+                         "put a long script or text in a file")
     if b"\0" in data:     # bash cannot take a NUL in a command; what runs is unclear
         out.fail("the command contains a NUL character")
     Walker(data, out, 0).run(())

@@ -59,6 +59,10 @@ class CommandsMixin:
         ifs = self.state.ifs()
         for node in nodes:
             alts = expand(node, self, True, ifs if ifs is not None else " \t\n")
+            if len(alts) == 1:                  # the usual case: grow in place, not quadratically
+                for reading in readings:
+                    reading.extend(alts[0])
+                continue
             if len(readings) * len(alts) > MAX_READINGS:
                 alts = [[hole(text_of(node, self.src), ANY, frozenset({"$"}))]]
             readings = [r + a for r in readings for a in alts]
