@@ -74,7 +74,9 @@ def test_nesting_up_to_the_limit_is_fine():
 
 
 def test_one_level_too_deep_is_an_error():
-    assert "nests deeper" in parse_command_line(_bash_c(MAX_NESTING + 1)).error
+    error = parse_command_line(_bash_c(MAX_NESTING + 1)).error
+    # quoting a string once more per level doubles its quotes: the node budget may stop it first
+    assert "nests deeper" in error or "parts to check" in error
 
 
 OK = ["", "   ", "# just a comment", "echo 'abc'", "ls\n\n", "a; b;", "echo $'\\x41'",
