@@ -9,12 +9,15 @@ real loader and engine, with the parse cache cleared first. The target is under 
 * a 1 MiB `curl` line (the shipped download rule's regex was quadratic: ~250 s on 59 KB);
 * `(a+)+$` from a user's guard on a 100 KiB value (it never returned);
 * a 1 MiB here-document that only writes a file (denied outright over 64 KiB before);
-* a 1 MiB path given to `rm -rf` in the shell.
+* a 1 MiB path given to `rm -rf` in the shell;
+* the shipped redaction of a 1 MiB tool result of base64 (every pattern runs on it).
 """
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -31,6 +34,7 @@ from zot.ext.hooks import CallInfo  # noqa: E402
 from zot.ext.loader import load_extensions  # noqa: E402
 from zot.ext.shell import parse_command_line  # noqa: E402
 from zot.tools import builtin_tools  # noqa: E402
+from zot.tools.base import ToolResult  # noqa: E402
 
 MIB = 1024 * 1024
 USER_RULE = textwrap.dedent("""\
@@ -93,6 +97,19 @@ def main() -> None:
             verdict = "ok" if median < 100 else "OVER 100 ms"
             print(f"{name:32} median {median:7.1f} ms  max {max(times) * 1000:7.1f} ms  "
                   f"{verdict:11} -> {outcome[0]}: {outcome[1][:70]}")
+        random.seed(1)
+        output = ToolResult(base64.encodebytes(random.randbytes(780_000)).decode())
+        call = CallInfo("worst", "bash", {"command": "x"}, {"command": "x"}, str(project), str(project))
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            result = output
+            for hook in engine.hooks.result_transforms:
+                result = asyncio.run(hook.transform(call, result))
+            times.append(time.perf_counter() - started)
+        median = statistics.median(times) * 1000
+        print(f"{'redaction of 1 MiB of base64':32} median {median:7.1f} ms  max {max(times) * 1000:7.1f} ms  "
+              f"(no target) -> {'withheld' if result.is_error else 'passed through'}")
 
 
 if __name__ == "__main__":
