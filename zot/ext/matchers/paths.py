@@ -275,6 +275,11 @@ def _aliases(where: Resolved, how: str, text: str, subject: Subject) -> list[Tar
     """A write to a file with several hard links writes each of its names."""
     if not isinstance(where, Path):
         return []
+    try:
+        if os.stat(where).st_nlink <= 1:
+            return []
+    except OSError:
+        return []
     roots = [real_project(subject.project), Path.home() / ".ssh", Path.home() / ".gnupg"]
     return [Target(other, how, f"{text} (a hard link)")
             for other in hard_links(where, [r for r in roots if r.is_dir()], subject.memo)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from .options import Options
@@ -68,10 +69,18 @@ def _base(program: str) -> str:
     return re.sub(r"[0-9.]+$", "", program)
 
 
+@lru_cache(maxsize=1024)
+def runs_code(program: str) -> bool:
+    """Whether the program takes code to run at all (shells, interpreters, `source`)."""
+    return program in SHELLS or program in ("source", ".") or bool(INTERPRETER.match(program))
+
+
 def code_reads(program: str, args: Sequence[str], opts: Options, unknown: bool,
                first: str = "") -> Door:
     """Where ``program args`` takes code from (shells' ``-c`` strings are ``wrappers.py``'s);
     ``first`` is the program word as written (``./setup`` runs the file ``./setup``)."""
+    if not unknown and "/" not in first and not runs_code(program):
+        return NO_DOOR
     if program in ("source", "."):
         return Door(files=tuple(opts.positionals[:1]))
     if unknown:                      # a program named at run time may be a shell

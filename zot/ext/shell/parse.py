@@ -69,9 +69,6 @@ class Out:
         del self.commands[mark[0]:], self.writes[mark[1]:], self.uses[mark[2]:]
 
 
-Handler = Callable[[Node, tuple[str, ...], int, object], None]
-
-
 class Walker(CommandsMixin, RedirectsMixin):
     """Walks one source string (the line, or a string it runs) into an ``Out``."""
 
@@ -84,17 +81,6 @@ class Walker(CommandsMixin, RedirectsMixin):
         self.values: dict[int, str] = {}     # substitution start -> its value (walked once)
         self.loops = 0
         self.where: tuple[tuple[str, ...], int] = ((), 0)   # the command whose words are read
-        self.handlers: dict[str, Handler] = {
-            "command": self._command, "declaration_command": self._declaration,
-            "unset_command": self._declaration, "variable_assignment": self._assignment,
-            "redirected_statement": self._redirected, "pipeline": self._pipeline,
-            "list": self._list, "subshell": self._subshell, "if_statement": self._branches,
-            "case_statement": self._branches, "function_definition": self._function,
-            "command_substitution": self._substitution_node,
-            "process_substitution": self._process_node, "file_redirect": self._file_redirect,
-            "heredoc_redirect": self._heredoc_redirect, "herestring_redirect": self._plain,
-            **{loop: self._loop for loop in _LOOPS},
-        }
 
     def run(self, via: tuple[str, ...], level: int = 0) -> None:
         parsed = parse_tree(self.src)
@@ -125,9 +111,9 @@ class Walker(CommandsMixin, RedirectsMixin):
         if self.keywords and node.start_byte in self.keywords and node.type not in _CONTAINERS:
             self._keyword(node, via, level, stdin)
             return
-        handler = self.handlers.get(node.type)
+        handler = HANDLERS.get(node.type)
         if handler is not None:
-            handler(node, via, level, stdin)
+            handler(self, node, via, level, stdin)
         else:
             self._children(node, via, level, stdin)
 
@@ -399,6 +385,19 @@ class Walker(CommandsMixin, RedirectsMixin):
             self.out.fail(f"{via[-1]}: {inner.error}")
 
 
+HANDLERS: dict[str, Callable[..., None]] = {
+    "command": Walker._command, "declaration_command": Walker._declaration,
+    "unset_command": Walker._declaration, "variable_assignment": Walker._assignment,
+    "redirected_statement": Walker._redirected, "pipeline": Walker._pipeline,
+    "list": Walker._list, "subshell": Walker._subshell, "if_statement": Walker._branches,
+    "case_statement": Walker._branches, "function_definition": Walker._function,
+    "command_substitution": Walker._substitution_node,
+    "process_substitution": Walker._process_node, "file_redirect": Walker._file_redirect,
+    "heredoc_redirect": Walker._heredoc_redirect, "herestring_redirect": Walker._plain,
+    **{loop: Walker._loop for loop in _LOOPS},
+}
+
+
 def parse(src: str) -> ShellLine:
     """Parse one command line (uncached); see ``parse_command_line``."""
     out = Out()
@@ -409,5 +408,5 @@ def parse(src: str) -> ShellLine:
     if b"\0" in data:     # bash cannot take a NUL in a command; what runs is unclear
         out.fail("the command contains a NUL character")
     Walker(data, out, 0).run(())
-    return ShellLine(tuple(out.commands), tuple(out.writes), out.error,
-                     tuple(dict.fromkeys(out.uses)))
+    uses = tuple(out.uses) if len(out.uses) < 2 else tuple(dict.fromkeys(out.uses))
+    return ShellLine(tuple(out.commands), tuple(out.writes), out.error, uses)

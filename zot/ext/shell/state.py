@@ -72,7 +72,9 @@ class State:
 
     def ifs(self) -> str | None:
         """IFS when it is known, else None (splitting then cannot be known)."""
-        values = self.lookup("IFS")
+        if "IFS" not in self.vars:
+            return DEFAULT_IFS
+        values = self.vars["IFS"]
         if len(values) != 1 or values[0].array:
             return None
         text = values[0].scalar

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 from tree_sitter import Node
 
 from .builtins import apply_builtin
-from .doors import (DOWNLOADERS, SHELLS, STDIN_FILES, Door, Piped, Stdin, code_reads,
+from .doors import (DOWNLOADERS, NO_DOOR, SHELLS, STDIN_FILES, Door, Piped, Stdin, code_reads,
                     code_sources, is_hidden)
 from .expand import MAX_READINGS, expand, expand_one
 from .flags import normalise
@@ -125,7 +125,7 @@ class CommandsMixin:
                 words.append(child.named_children[0] if child.named_child_count else child)
             elif kind != "comment":
                 words.append(child)
-        env = [self.assignment_values(a, via, level) for a in assigns]
+        env = [self.assignment_values(a, via, level) for a in assigns] if assigns else ()
         targets: list[str] = list(outer)
         if redirects:
             more: list[Node] = []
@@ -135,7 +135,7 @@ class CommandsMixin:
             extra = [*extra, *more]
             if feeds:
                 stdin = feeds[-1]
-        readings = self.words_of([*words, *extra], via, level)
+        readings = self.words_of([*words, *extra] if extra else words, via, level)
         self.emitted = []
         if not any(readings):
             for name, values in env:           # `X=1 >log`: an assignment after all
@@ -143,6 +143,9 @@ class CommandsMixin:
             return
         text = text_of(node, self.src)
         self.emitted_stdin = stdin
+        if len(readings) == 1:                 # the usual case: one way the words may go
+            self.emitted = self.emit(readings[0], via, level, stdin, text, env, targets)
+            return
         base, ends = self.state, []
         for argv in readings:
             if not argv:
@@ -185,7 +188,7 @@ class CommandsMixin:
             return []
         first = argv[0]
         unknown = None
-        if known(first) and not is_glob(first):
+        if type(first) is str or (known(first) and not is_glob(first)):
             program = program_name(first)
         else:
             program = str(first)
@@ -198,7 +201,7 @@ class CommandsMixin:
         opts = normalise(program if unknown is None else "", args)
         open_args = False
         for word in args:
-            if type(word) is Word and word.may_be_option:
+            if type(word) is not str and word.may_be_option:
                 open_args = True
                 break
         if xargs is not None and not (isinstance(xargs[0], str) and known(xargs[0]) or
@@ -223,8 +226,10 @@ class CommandsMixin:
             self.hidden(via, "command", code_sources(first), text,
                         f"the command `{first}` is computed at run time from "
                         f"{describe(code_sources(first))}")
-        self._downloads(program, args, opts, cmd, stdin, targets)
-        self._doors(program, door, stdin, via, level, text)
+        if program in _MAY_FETCH:
+            self._downloads(program, args, opts, cmd, stdin, targets)
+        if door is not NO_DOOR:
+            self._doors(program, door, stdin, via, level, text)
         if xargs is not None and program in SHELLS and "c" in opts.flags:
             script = opts.positionals[0] if opts.positionals else None
             if script is None or (xargs[1] and xargs[1] in script):
@@ -327,8 +332,6 @@ class CommandsMixin:
     def _downloads(self, program: str, args: Sequence[str], opts, cmd: SimpleCommand,
                    stdin: Stdin, targets: Sequence[str]) -> None:
         """Remember files a downloader writes, so running them later is seen for what it is."""
-        if program not in _MAY_FETCH:
-            return
         fetched = frozenset({program}) if program in DOWNLOADERS else (
             stdin.sources & DOWNLOADERS if isinstance(stdin, Piped) and program == "tee"
             else frozenset())
