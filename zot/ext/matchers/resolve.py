@@ -2,7 +2,8 @@
 
 ``resolve(word, base)`` gives one of:
 
-* a ``Path``: absolute, ``~``/``$HOME``/``$PWD``/``..`` and existing symlinks resolved;
+* a ``Path``: absolute, ``~``/``$HOME``/``$PWD``/``$ZOT_HOME``/``..`` and existing symlinks
+  resolved;
 * ``UNKNOWN``: computed at run time from data (``$(cat f)``, ``read``), or longer than any path
   the system accepts: a deny or confirm rule treats it as matching;
 * ``NOWHERE``: a fresh ``mktemp`` path or a process-substitution pipe: no file anyone protects;
@@ -57,6 +58,13 @@ Resolved = Union[Path, Partial, _Marker, None]
 Base = Union[Path, Partial, _Marker, None]
 _HOME_VARS = ("$HOME", "${HOME}")
 _PWD_VARS = ("$PWD", "${PWD}")
+_ZOT_HOME_VARS = ("$ZOT_HOME", "${ZOT_HOME}")
+
+
+def _zot_home() -> str:
+    from zot.config import zot_home
+
+    return os.path.realpath(zot_home())
 
 
 def _plain_parts(text: str) -> tuple[tuple[str, str], ...]:
@@ -102,6 +110,8 @@ def resolve(word: str, base: Base) -> Resolved:
             fresh = True
         elif kind == ENV and text in _HOME_VARS and i == 0:
             pieces.append(str(Path.home()))
+        elif kind == ENV and text in _ZOT_HOME_VARS and i == 0:
+            pieces.append(_zot_home())           # zot's own folder: zot knows where it is
         elif kind == ENV and text in _PWD_VARS and i == 0:
             if not isinstance(base, Path):
                 return base if base is not None else UNKNOWN

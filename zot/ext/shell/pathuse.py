@@ -89,8 +89,9 @@ def command_uses(program: str, args: Sequence[str], opts: Options, dirs: Dirs,
         out.extend((w, how, None, False) for w in chosen)
         if program == "shred" and "u" in opts.flags:
             out.extend((w, DELETE, None, False) for w in words)
-    elif program in _COPIERS:
-        _copy(program, words, opts, add)
+    elif program in _COPIERS:           # `{}` (find -exec, xargs -I) counts for the arity
+        _copy(program, list(opts.positionals), opts,
+              lambda use: use[0] == "{}" or add(use))
     elif program == "tar":
         _tar(words, opts, add)
     elif program in ("sed", "perl", "ruby") and ("i" in opts.flags or "in-place" in opts.flags):
