@@ -5,10 +5,11 @@ the way bash will run it and returns a ``ShellLine``: every simple command (``Si
 every file it writes (``Redirect``), and every path it reads or writes (``PathUse``: the API a
 path rule consumes, read and write uses apart), or ``error`` when it cannot be read.
 
-Modules: ``parse.py`` (structure: lists, branches, loops, functions, subshells, substitutions),
-``walk_commands.py`` (one simple command: its words, what it runs), ``walk_redirects.py``
-(redirections, here-documents, pipelines), ``expand.py`` + ``params.py`` (a word as bash expands
-it), ``state.py`` (what the line has set: variables, arguments, folder), ``value.py`` (words with
+Modules: ``parse.py`` (the walk: subshells, functions, substitutions, nested code),
+``walk_flow.py`` (lists, branches, loops), ``walk_commands.py`` (one simple command: its
+words, what it runs), ``walk_redirects.py`` (redirections, here-documents, pipelines),
+``expand.py`` + ``params.py`` + ``braces.py`` + ``backquotes.py`` (a word as bash expands it),
+``state.py`` (what the line has set: variables, arguments, folder), ``value.py`` (words with
 unknown parts), ``builtins.py`` (``cd``, ``set``, ``read``... and known substitution values),
 ``doors.py`` (where code comes from: strings, files, stdin), ``wrappers.py`` (what runs what),
 ``pathuse.py`` (which paths a program reads and writes), ``flags.py`` + ``tables.py`` +

@@ -19,12 +19,12 @@ from typing import Protocol
 
 from tree_sitter import Node
 
+from .braces import Token, brace_expand, tokens
 from .state import State
 from .value import ANY, LITERAL, NAME, hole, make_word, parts_of, sources_of
-from .words import _unescape_double, decode_ansi_c, text_of
+from .words import unescape_double, decode_ansi_c, text_of
 
 MAX_READINGS = 16
-MAX_BRACE_WORDS = 64
 EXPANSIONS = frozenset({"simple_expansion", "expansion", "command_substitution",
                         "arithmetic_expansion", "process_substitution"})
 _GLOB = re.compile(r"[*?]|\[[^\]]*\]")
@@ -81,7 +81,7 @@ def segments(node: Node, src: bytes, quoted: bool = False) -> list[Seg]:
         out: list[Seg] = []
         for child in node.children:
             if child.type == "string_content":
-                out.append(Seg(True, _unescape_double(text_of(child, src)), quoted=True))
+                out.append(Seg(True, unescape_double(text_of(child, src)), quoted=True))
             elif child.type in EXPANSIONS:
                 out.append(Seg(False, node=child, quoted=True))
         return out or [Seg(True, "", quoted=True)]
@@ -115,88 +115,9 @@ def _word_segments(text: str) -> list[Seg]:
     return out
 
 
-# ---------------------------------------------------------------------------- braces
-
-Token = str | Seg        # one unquoted literal character, or any other segment
-
-
-def _tokens(segs: list[Seg]) -> list[Token]:
-    out: list[Token] = []
-    for seg in segs:
-        if seg.literal and not seg.quoted:
-            out.extend(seg.text)
-        else:
-            out.append(seg)
-    return out
-
-
-def _sequence(body: list[Token]) -> list[list[Token]] | None:
-    """``{1..5}``, ``{a..e}``, ``{1..9..2}``: the items, or None when it is not one."""
-    if any(not isinstance(t, str) for t in body):
-        return None
-    parts = "".join(body).split("..")
-    if len(parts) not in (2, 3):
-        return None
-    step = int(parts[2]) if len(parts) == 3 and re.fullmatch(r"-?\d+", parts[2]) else 1
-    a, b = parts[0], parts[1]
-    if re.fullmatch(r"-?\d+", a) and re.fullmatch(r"-?\d+", b):
-        lo, hi = int(a), int(b)
-        step = abs(step) or 1
-        rng = range(lo, hi + 1, step) if lo <= hi else range(lo, hi - 1, -step)
-        items = [str(n) for n in rng[:MAX_BRACE_WORDS + 1]]
-    elif len(a) == 1 and len(b) == 1 and a.isalpha() and b.isalpha():
-        lo, hi = ord(a), ord(b)
-        rng = range(lo, hi + 1) if lo <= hi else range(lo, hi - 1, -1)
-        items = [chr(n) for n in rng[:MAX_BRACE_WORDS + 1]]
-    else:
-        return None
-    return [list(item) for item in items]
-
-
-def brace_expand(tokens: list[Token]) -> list[list[Token]]:
-    """Bash's brace expansion over tokens; past ``MAX_BRACE_WORDS`` words the word is left as
-    written (a path rule then sees the braces; ``paths.expand_braces`` knows them)."""
-    for i, tok in enumerate(tokens):
-        if tok != "{" or (i and tokens[i - 1] == "$"):
-            continue
-        depth, commas, j = 0, [], i + 1
-        while j < len(tokens):
-            t = tokens[j]
-            if t == "{":
-                depth += 1
-            elif t == "}":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif t == "," and depth == 0:
-                commas.append(j)
-            j += 1
-        if j >= len(tokens):
-            return [tokens]
-        body = tokens[i + 1:j]
-        if commas:
-            cuts = [i, *commas, j]
-            alts = [tokens[cuts[k] + 1:cuts[k + 1]] for k in range(len(cuts) - 1)]
-        else:
-            alts = _sequence(body)
-            if alts is None:
-                rest = brace_expand(tokens[i + 1:])
-                return [tokens[:i + 1] + r for r in rest]
-        out: list[list[Token]] = []
-        suffixes = brace_expand(tokens[j + 1:])
-        for alt in alts:
-            for middle in brace_expand(alt):
-                for suffix in suffixes:
-                    out.append(tokens[:i] + middle + suffix)
-                    if len(out) > MAX_BRACE_WORDS:
-                        return [tokens]
-        return out
-    return [tokens]
-
-
-def _segs(tokens: list[Token]) -> list[Seg]:
+def _segs(items: list[Token]) -> list[Seg]:
     out: list[Seg] = []
-    for tok in tokens:
+    for tok in items:
         if isinstance(tok, str):
             if out and out[-1].literal and not out[-1].quoted:
                 out[-1].text += tok
@@ -328,7 +249,7 @@ def _simple(node: Node, src: bytes) -> list[list[str]] | None:
     if kind == "raw_string":
         return [[text_of(node, src)[1:-1]]]
     if kind == "string" and all(c.type in ('"', "string_content") for c in node.children):
-        return [["".join(_unescape_double(text_of(c, src)) for c in node.children
+        return [["".join(unescape_double(text_of(c, src)) for c in node.children
                          if c.type == "string_content")]]
     return None
 
@@ -347,7 +268,7 @@ def expand(node: Node, host: Host, split_words: bool = True,
         ifs = ""
     out: list[list[str]] = []
     segs = segments(node, host.src)
-    alternatives = [_segs(t) for t in brace_expand(_tokens(segs))] if split_words and any(
+    alternatives = [_segs(t) for t in brace_expand(tokens(segs))] if split_words and any(
         s.literal and not s.quoted and "{" in s.text for s in segs) else [segs]
     cache: dict[int, list[Result]] = {}
     combined: list[list[str]] = [[]]     # brace alternatives are words side by side

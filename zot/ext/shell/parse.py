@@ -21,24 +21,19 @@ from tree_sitter import Node
 from .builtins import substitution_value
 from .grammar import Keyword, first_error, parse_tree
 from .model import PathUse, Redirect, ShellLine, SimpleCommand
-from .state import State, Val, any_val
+from .state import State
 from .value import PIPE, hole
 from .walk_commands import MAX_TREE_DEPTH, CommandsMixin
+from .walk_flow import FlowMixin
 from .walk_redirects import RedirectsMixin
-from .words import text_of
+from .words import LEAVES, text_of
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024   # larger lines fail closed; a 1 MiB here-document is fine
 MAX_NODES = 20_000       # syntax nodes read in all (a 1 MiB here-document is a dozen): bounds time
 MAX_NESTING = 8          # strings run by bash -c / eval / sh <<EOF inside one another
 MAX_NESTED_STRINGS = 64     # strings parsed in all for one line (they can multiply)
 MAX_WORK_BYTES = 2 * 1024 * 1024   # bytes parsed in all, nested strings included
-MAX_LOOP_PASSES = 3      # loops inside loops walked twice (to see values set in the body)
 
-LEAVES = frozenset({
-    "word", "raw_string", "ansi_c_string", "number", "variable_name", "string_content",
-    "heredoc_start", "heredoc_end", "comment", "test_operator", "file_descriptor",
-    "special_variable_name", "regex", "extglob_pattern", "heredoc_content",
-})
 # nodes that can start where the compound command after `time`/`coproc` starts, around it
 _CONTAINERS = frozenset({"program", "list", "pipeline", "redirected_statement"})
 _LOOPS = frozenset({"while_statement", "for_statement", "c_style_for_statement",
@@ -69,7 +64,7 @@ class Out:
         del self.commands[mark[0]:], self.writes[mark[1]:], self.uses[mark[2]:]
 
 
-class Walker(CommandsMixin, RedirectsMixin):
+class Walker(FlowMixin, CommandsMixin, RedirectsMixin):
     """Walks one source string (the line, or a string it runs) into an ``Out``."""
 
     def __init__(self, src: bytes, out: Out, depth: int, state: State | None = None) -> None:
@@ -150,7 +145,7 @@ class Walker(CommandsMixin, RedirectsMixin):
         inner_via = via + (label,)
         text = text_of(node, self.src)
         if label == "``" and "\\" in text:     # nested backquotes are escaped: parse unescaped
-            from .stdin import unescape_backquoted
+            from .backquotes import unescape_backquoted
             self.fresh(lambda: self.nested(unescape_backquoted(text[1:-1]), inner_via, level))
         else:
             self.fresh(lambda: self._children(node, inner_via, level, None))
@@ -191,135 +186,6 @@ class Walker(CommandsMixin, RedirectsMixin):
         self._children(node, via, level, None)
 
     # -- structure ------------------------------------------------------------------------
-
-    def _list(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
-        """``a && b || c``: each part runs after the one before it (when it runs at all), so it
-        sees the state that one left; the line goes on from wherever the chain stopped."""
-        parts: list[Node] = []
-        todo = [node]
-        while todo:                     # the grammar nests chains to the left: flatten them
-            item = todo.pop()
-            if item.type == "list":
-                todo.extend(reversed([c for c in item.children if c.is_named
-                                      and c.type != "comment"]))
-            else:
-                parts.append(item)
-        exits: list[State] = []
-        for i, part in enumerate(parts):
-            self.visit(part, via, level + 1, stdin)
-            if i < len(parts) - 1:
-                exits.append(self.state.copy())
-        for state in exits:
-            self.state = state.merge(self.state)
-
-    def _branches(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
-        """``if``/``case``: conditions run in order; each body starts where they left off,
-        and the line goes on from any body (or from none, without ``else``/``*)``)."""
-        ends: list[State] = []
-        otherwise = True
-        for part in self._branch_parts(node):
-            kind, nodes = part
-            if kind == "cond":
-                for n in nodes:
-                    self.visit(n, via, level + 1, stdin)
-                continue
-            if kind == "else":
-                otherwise = False
-            start = self.state
-            self.state = start.copy()
-            for n in nodes:
-                self.visit(n, via, level + 1, stdin)
-            ends.append(self.state)
-            self.state = start
-        if otherwise:
-            ends.append(self.state)
-        merged = ends[0]
-        for end in ends[1:]:
-            merged = merged.merge(end)
-        self.state = merged
-
-    def _branch_parts(self, node: Node) -> list[tuple[str, list[Node]]]:
-        parts: list[tuple[str, list[Node]]] = []
-        if node.type == "case_statement":
-            word = node.child_by_field_name("value")
-            if word is not None:
-                parts.append(("cond", [word]))
-            for item in node.named_children:
-                if item.type == "case_item":
-                    patterns = item.child_by_field_name("value")
-                    default = any(text_of(c, self.src) == "*" for c in item.children
-                                  if c.type in ("word", "extglob_pattern"))
-                    body = [c for c in item.named_children if c.type not in LEAVES
-                            and c.type not in ("concatenation", "string", "simple_expansion")
-                            and c is not patterns]
-                    parts.append(("else" if default else "body", body))
-            return parts
-        self._if_parts(node, parts)
-        return parts
-
-    def _if_parts(self, node: Node, parts: list[tuple[str, list[Node]]]) -> None:
-        phase, current = "cond", []
-        for child in node.children:
-            if child.type in ("if", "elif"):
-                phase, current = "cond", []
-            elif child.type == "then":
-                parts.append(("cond", current))
-                phase, current = "body", []
-                parts.append(("body", current))
-            elif child.type in ("elif_clause", "else_clause"):
-                if child.type == "else_clause":
-                    parts.append(("else", [c for c in child.named_children
-                                           if c.type != "comment"]))
-                else:
-                    self._if_parts(child, parts)
-            elif child.is_named and child.type != "comment":
-                current.append(child)
-
-    def _loop(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
-        """A loop body may run many times: walked once, and again from the merged state when
-        it changed a variable, so a value set in one pass is seen in the next."""
-        start = self.state.copy()
-        self._loop_variable(node)
-        mark = self.out.mark()
-        self._children(node, via, level, stdin)
-        if not self.state.same_values(start) and self.loops < MAX_LOOP_PASSES:
-            self.out.rewind(mark)
-            self._forget(node)
-            self.state = start.merge(self.state)
-            self._loop_variable(node)
-            self.loops += 1
-            try:
-                self._children(node, via, level, stdin)
-            finally:
-                self.loops -= 1
-        self.state = start.merge(self.state)
-
-    def _forget(self, node: Node) -> None:
-        for key in [k for k in self.values if node.start_byte <= k < node.end_byte]:
-            del self.values[key]
-
-    def _loop_variable(self, node: Node) -> None:
-        """``for X in WORDS``: X takes each word; without ``in``, each argument."""
-        if node.type not in ("for_statement", "select_statement"):
-            return
-        name = node.child_by_field_name("variable")
-        if name is None:
-            return
-        values = node.children_by_field_name("value")
-        var = text_of(name, self.src)
-        if not values:
-            if self.state.positional is None:
-                self.state.assign(var, (any_val(var),))
-            else:
-                self.state.assign(var, tuple(dict.fromkeys(
-                    Val((w,)) for p in self.state.positional for w in p)) or (Val(("",)),))
-            return
-        from .expand import expand
-        words: list[str] = []
-        for value in values:
-            for fields in expand(value, self):
-                words.extend(fields)
-        self.state.assign(var, tuple(dict.fromkeys(Val((w,)) for w in words)) or (Val(("",)),))
 
     def _keyword(self, node: Node, via: tuple[str, ...], level: int, stdin: object) -> None:
         """``time { ...; }``, ``coproc NAME { ...; }``: the keyword is a command of its own

@@ -287,9 +287,10 @@ OPTION_SPECS: dict[str, OptionSpec] = {
     "numactl": _spec("CmNPlp", "cpunodebind membind physcpubind preferred localalloc "
                      "interleave", posix=True),
     "prlimit": _spec("p", "pid", posix=True), "runcon": _spec("urtl", posix=True),
-    "chpst": _spec("ugUePnlmdofcrt", posix=True), "setpriv": _spec("", "reuid regid groups "
-                                                                     "inh-caps ambient-caps bounding-set securebits pdeathsig "
-                                                                     "selinux-label apparmor-profile landlock-access landlock-rule", posix=True),
+    "chpst": _spec("ugUePnlmdofcrt", posix=True),
+    "setpriv": _spec("", "reuid regid groups inh-caps ambient-caps bounding-set securebits "
+                     "pdeathsig selinux-label apparmor-profile landlock-access landlock-rule",
+                     posix=True),
     "read": _spec("adeinNptu"), "printf": _spec("v", posix=True),
     "su-exec": _spec(posix=True),
     "bash": _SHELL, "sh": _SHELL, "zsh": _SHELL, "dash": _SHELL, "ksh": _SHELL,

@@ -17,7 +17,7 @@ from .doors import Piped, Stdin, stdout_of
 from .expand import expand_one
 from .model import Redirect, SimpleCommand
 from .pathuse import redirect_use
-from .stdin import backquoted, unescape_backquoted
+from .backquotes import backquoted, unescape_backquoted
 from .value import ANY, PIPE, hole, join_words, kind_of, make_word, parts_of, sources_of
 from .words import text_of
 

@@ -1,8 +1,6 @@
-"""Turn tree-sitter word nodes into the strings bash would pass as arguments.
+"""Small helpers on words: a node's real text, bash's escapes, a program's name.
 
-Quotes and escapes are removed, because a guard compares ``'rm'``, ``\\rm`` and ``rm`` alike.
-Expansions (``$HOME``, ``$(cmd)``, ``${x:-y}``) cannot be known before run time, so they keep
-their source text and the word is marked dynamic.
+Word expansion itself (quotes, escapes, variables, braces, splitting) is ``expand.py``'s.
 """
 from __future__ import annotations
 
@@ -10,12 +8,13 @@ import re
 
 from tree_sitter import Node
 
-DYNAMIC_TYPES = frozenset({
-    "simple_expansion", "expansion", "command_substitution", "process_substitution",
-    "arithmetic_expansion",
+# node types that hold no command (what the walker does not descend into)
+LEAVES = frozenset({
+    "word", "raw_string", "ansi_c_string", "number", "variable_name", "string_content",
+    "heredoc_start", "heredoc_end", "comment", "test_operator", "file_descriptor",
+    "special_variable_name", "regex", "extglob_pattern", "heredoc_content",
 })
 
-_BACKSLASH = re.compile(r"\\(\n|.)", re.S)
 _DQ_ESCAPE = re.compile(r'\\([\\"$`\n])')
 _ANSI_C = re.compile(
     r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
@@ -23,13 +22,8 @@ _ANSI_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": 
                 "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 
 
-def _unescape_unquoted(text: str) -> str:
-    if "\\" not in text:
-        return text
-    return _BACKSLASH.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text)
-
-
-def _unescape_double(text: str) -> str:
+def unescape_double(text: str) -> str:
+    """Inside double quotes, a backslash escapes only \\, ", $, ` and a newline."""
     if "\\" not in text:
         return text
     return _DQ_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text)
@@ -57,47 +51,6 @@ def text_of(node: Node, src: bytes) -> str:
     """The source text of a node, read from ``src``: the parser only ever sees an ASCII
     shadow of the line (see ``parse.ascii_shadow``), so ``node.text`` is not the real text."""
     return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
-
-
-def decode(node: Node, src: bytes) -> tuple[str, bool]:
-    """Return (value, dynamic) for an argument node of source ``src``.
-
-    ``dynamic`` is true when the value contains an expansion whose result is unknown.
-    """
-    kind = node.type
-    if kind == "word":
-        return _unescape_unquoted(text_of(node, src)), False
-    if kind == "raw_string":
-        return text_of(node, src)[1:-1], False
-    if kind in ("string", "translated_string"):
-        return _decode_string(node, src)
-    if kind == "ansi_c_string":
-        return decode_ansi_c(text_of(node, src)[2:-1]), False
-    if kind == "concatenation":
-        parts: list[str] = []
-        dynamic = False
-        for child in node.children:
-            value, dyn = decode(child, src)
-            parts.append(value)
-            dynamic = dynamic or dyn
-        return "".join(parts), dynamic
-    return text_of(node, src), kind in DYNAMIC_TYPES
-
-
-def _decode_string(node: Node, src: bytes) -> tuple[str, bool]:
-    parts: list[str] = []
-    dynamic = False
-    for child in node.children:
-        kind = child.type
-        if kind == '"':
-            continue
-        text = text_of(child, src)
-        if kind == "string_content":
-            parts.append(_unescape_double(text))
-        else:
-            parts.append(text)
-            dynamic = dynamic or kind in DYNAMIC_TYPES
-    return "".join(parts), dynamic
 
 
 def program_name(value: str) -> str:
