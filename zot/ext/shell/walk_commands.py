@@ -308,7 +308,7 @@ class CommandsMixin:
             if path in STDIN_FILES and program in ("source", "."):
                 self.feed(program, stdin, via, level)
                 continue
-            sources = self._made_at_run_time(path)
+            sources = self._made_at_run_time(path, program)
             if sources:
                 self.hidden(via, program, sources, text,
                             f"`{program}` runs `{path}`, made at run time by {describe(sources)}")
@@ -318,9 +318,11 @@ class CommandsMixin:
                             f"`{program}` runs code built at run time from "
                             f"{describe(code_sources(code))}")
 
-    def _made_at_run_time(self, path: str) -> frozenset[str]:
+    def _made_at_run_time(self, path: str, program: str = "") -> frozenset[str]:
         if kind_of(path) in (ANY, PIPE):
             return sources_of(path) or frozenset({"$"})
+        if "://" in path:                      # `deno run https://...`: fetched, then run
+            return frozenset({program or "?"})
         key = _key(path)
         found = self.out.downloads.get(key)
         if found is None:
