@@ -119,6 +119,7 @@ def test_path_guard_sees_a_write_after_cd(project: Path) -> None:
     ("ssh-keygen -lf ~/.ssh/id_ed25519.pub", []),
     ("ssh-keygen -t ed25519 -f ~/.ssh/id_x", [("write", "~/.ssh/id_x"), ("write", "~/.ssh/id_x.pub")]),
     ("openssl genrsa -out server.key 2048", [("write", "server.key")]),
+    ("find src -name '*.pyc' -delete", [("delete", "src"), ("delete", "src/**/*.pyc")]),
 ])
 def test_path_uses(command: str, uses: list[tuple[str, str]]) -> None:
     assert sorted((u.how, str(u.path)) for u in parse_command_line(command).uses) == sorted(uses)

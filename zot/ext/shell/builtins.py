@@ -17,7 +17,7 @@ from .doors import Piped, Stdin, printf, stdout_of
 from .model import SimpleCommand
 from .options import Options
 from .state import State, Val, any_val
-from .value import ANY, ENV, FRESH, FRESH_TEXT, NAME, hole, is_glob, known, make_word, parts_of
+from .value import ANY, ENV, FRESH, FRESH_TEXT, LITERAL, NAME, hole, is_glob, known, make_word, parts_of
 
 NAME_PRODUCERS = frozenset({"date", "whoami", "id", "hostname", "uname", "nproc", "seq", "expr",
                             "wc", "arch", "uuidgen", "tty", "logname", "getconf", "true", "false"})
@@ -53,6 +53,10 @@ def substitution_value(top: Sequence[SimpleCommand], sources: frozenset[str], te
         return cmd.positionals[-1]
     if program == "pwd":
         return hole("$PWD", ENV)
+    if program == "find" and len(cmd.positionals) == 1 and known(cmd.positionals[0]) \
+            and not cmd.positionals[0].startswith("-"):
+        # find prints paths that start with its folder: unknown, but never an option
+        return make_word([(cmd.positionals[0], LITERAL), (text, ANY)], sources)
     if program in NAME_PRODUCERS:
         return hole(text, NAME)
     if program == "git" and cmd.subcommand in _GIT_NAMES:

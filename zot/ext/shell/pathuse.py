@@ -99,8 +99,11 @@ def command_uses(program: str, args: Sequence[str], opts: Options, dirs: Dirs,
         files = words[1:] if program == "sed" and not script_given else words
         out.extend((w, CHANGE, None, False) for w in files)
     elif program == "find":
-        if "delete" in opts.flags:
+        if "delete" in opts.flags:          # find DIR -name N -delete: DIR, and files named N in it
+            names = [v for k, v in opts.values if k in ("name", "iname")]
             out.extend((w, DELETE, None, False) for w in words)
+            out.extend((w.rstrip("/") + "/**/" + n, DELETE, None, False) for w in words for n in names
+                       if known(w) and known(n))
         out.extend((v, WRITE, None, False) for k, v in opts.values
                    if k in ("fprint", "fprint0", "fls", "fprintf"))
     elif program == "git":
