@@ -14,6 +14,11 @@ guard on the final arguments (`zot.ext.decide`, which the agent calls).
 (b) per call, "warm": the same calls again with the parse cache filled;
 (c) the way hook-based agents decide (a Claude Code PreToolUse hook): one process per call,
     `python -c SCRIPT` reading the call as JSON on stdin and answering on stdout, on a subset.
+
+Issue 11 (shell words expanded as bash does, hidden code, path uses) must stay within 1.5x of
+the figures before it (d9e371b, on the 2-core test machine, quiet: cold p50 170-190 us, p99
+0.9-1.0 ms; warm p50 130-140 us, p99 0.9 ms). Machine load moves p99 to ~5-9 ms for any build;
+compare builds run back to back, or in one process with the old package renamed.
 """
 from __future__ import annotations
 
