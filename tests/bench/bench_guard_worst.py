@@ -2,8 +2,8 @@
 
 Run: `.venv/bin/python tests/bench/bench_guard_worst.py [rounds]`. Prints figures only.
 
-Each case is one full decision (rewrites, then every guard on the final arguments) through the
-real loader and engine, with the parse cache cleared first. The target is under 100 ms each:
+Each case is one full decision (`zot.ext.decide`: rewrites, then every guard on the final
+arguments) through the real loader and engine, with the parse cache cleared first. The target is under 100 ms each:
 
 * a `write` call whose path is 1 MiB long (it took 50 s before paths were bounded);
 * a 1 MiB `curl` line (the shipped download rule's regex was quadratic: ~250 s on 59 KB);
@@ -28,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO))
 
-from zot.agent import toolpath  # noqa: E402
+from zot.ext.decide import decide as decide_call  # noqa: E402
 from zot.ext.engine import build_engine  # noqa: E402
 from zot.ext.hooks import CallInfo  # noqa: E402
 from zot.ext.loader import load_extensions  # noqa: E402
@@ -63,10 +63,9 @@ def cases() -> dict[str, tuple[str, dict]]:
     }
 
 
-async def decide(ctx, tool: str, args: dict, project: Path) -> tuple[str, str]:
+async def decide(hooks, tool: str, args: dict, project: Path) -> tuple[str, str]:
     call = CallInfo("worst", tool, dict(args), dict(args), str(project), str(project), {"model": "x"})
-    await toolpath.rewrite(call, ctx)
-    decision = await toolpath.judge(call, ctx)
+    decision = await decide_call(call, hooks)
     return decision.decision, decision.reason
 
 
@@ -84,14 +83,13 @@ def main() -> None:
         exts = load_extensions(project, (folder,))
         tools = {t.name: t for t in builtin_tools()}
         engine = build_engine(exts, project, tools)
-        ctx = toolpath.PathContext(tools=tools, hooks=engine.hooks, tool_ctx=None)
         print(f"rules: {len(engine.hooks.guards)} guards ({', '.join(e.name for e in exts if e.loaded)})")
         for name, (tool, args) in cases().items():
             times, outcome = [], ("", "")
             for _ in range(rounds):
                 parse_command_line.cache_clear()
                 started = time.perf_counter()
-                outcome = asyncio.run(decide(ctx, tool, args, project))
+                outcome = asyncio.run(decide(engine.hooks, tool, args, project))
                 times.append(time.perf_counter() - started)
             median = statistics.median(times) * 1000
             verdict = "ok" if median < 100 else "OVER 100 ms"

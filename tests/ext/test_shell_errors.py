@@ -121,3 +121,14 @@ def test_non_ascii_text_is_read_from_the_real_line():
     assert rm.argv == ("rm", "-rf", "café", "ünïcode x")
     assert line.writes[0].target == "☃.txt"
     assert parse_command_line("cat <<ÉOF | bash\nrm -rf /\nÉOF").programs()[-1] == "rm"
+
+
+def test_a_1_mib_heredoc_that_writes_a_file_is_read_and_judged():
+    line = parse_command_line("cat > notes.txt <<'EOF'\n" + "line of text\n" * 80_000 + "EOF")
+    assert line.error is None
+    assert [(w.op, w.target) for w in line.writes] == [(">", "notes.txt")]
+
+
+def test_a_1_mib_line_of_words_fails_closed_with_a_reason():
+    line = parse_command_line("curl " + " ".join(f"-H 'X-{i}: v'" for i in range(40_000)) + " x")
+    assert line.error is not None and "parts to check" in line.error

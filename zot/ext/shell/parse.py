@@ -271,6 +271,11 @@ def parse(src: str) -> ShellLine:
     if len(data) > MAX_SOURCE_BYTES:
         return ShellLine((), (), f"the command is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MiB; "
                          "put a long script or text in a file")
+    if b"<<" not in data and data.count(b" ") + data.count(b"\n") > 3 * MAX_NODES:
+        # far more words than the node budget and no here-document to hold text: say so before
+        # tree-sitter spends time on it (a 1 MiB line of options takes it ~60 ms)
+        return ShellLine((), (), f"the command has more than {MAX_NODES:,} parts to check; put a "
+                         "long script or text in a file, or split the command")
     if b"\0" in data:     # bash cannot take a NUL in a command; what runs is unclear
         out.fail("the command contains a NUL character")
     Walker(data, out, 0).run(())
