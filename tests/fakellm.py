@@ -13,6 +13,10 @@ and afterwards inspect `server.requests` (the JSON bodies the client sent).
 A scripted reply is a `Reply`; the helpers below build the common ones. Streamed requests get
 SSE (`data: {...}` chunks, then `data: [DONE]`); other requests get one JSON object built from
 the same chunks. When the queue is empty the server answers 500 with a message that says so.
+
+The same server speaks Anthropic's Messages API at `POST /v1/messages` (give a model
+`server.anthropic_url` as its base): the same scripted replies, rendered by
+`tests/fakellm_anthropic.py`.
 """
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator, Union
 
 import pytest
+
+from tests import fakellm_anthropic as anthropic
 
 __all__ = [
     "FakeLLMServer", "Reply", "call", "chunks", "drop", "error", "llm_server", "stall", "text",
@@ -278,7 +284,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        route = self.path.rstrip("/")
+        is_anthropic = route.endswith("/v1/messages")
+        if not (route.endswith("/chat/completions") or is_anthropic):
             self._send_json(404, {"error": {"message": f"fakellm: no route POST {self.path}",
                                             "type": "not_found"}})
             return
@@ -290,11 +298,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         fake = self.server.fake
         reply = fake._next_reply(body, {k.lower(): v for k, v in self.headers.items()})
-        self._answer(reply, body)
+        self._answer(reply, body, is_anthropic)
 
     # -- answering
 
-    def _answer(self, reply: Reply, body: dict[str, Any]) -> None:
+    def _answer(self, reply: Reply, body: dict[str, Any], is_anthropic: bool = False) -> None:
         if reply.first_byte_delay and self._wait(reply.first_byte_delay):
             self.close_connection = True
             return
@@ -302,19 +310,26 @@ class _Handler(BaseHTTPRequestHandler):
             self._hang_up(reset=True)
             return
         if reply.status != 200:
-            self._send_json(reply.status, reply.error_body or {"error": {"message": "error"}},
-                            reply.headers)
+            error_body = reply.error_body or {"error": {"message": "error"}}
+            if is_anthropic:
+                error_body = anthropic.error_body(reply.status, error_body)
+            self._send_json(reply.status, error_body, reply.headers)
             return
         model = str(body.get("model", "fake-model"))
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-            self._stream(reply, model, include_usage)
+            if is_anthropic:
+                self._stream(reply, anthropic.stream_steps(reply, model), b"")
+            else:
+                steps = (f"data: {json.dumps(e)}\n\n".encode() for e in _stream_events(reply, model, include_usage))
+                self._stream(reply, steps, b"data: [DONE]\n\n")
         else:
             if reply.delay:
                 self._wait(reply.delay * max(len(reply.deltas), 1))
-            self._send_json(200, _whole(reply, model), reply.headers)
+            whole = anthropic.whole(reply, model) if is_anthropic else _whole(reply, model)
+            self._send_json(200, whole, reply.headers)
 
-    def _stream(self, reply: Reply, model: str, include_usage: bool) -> None:
+    def _stream(self, reply: Reply, steps: Iterator[bytes], done: bytes) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -323,7 +338,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         try:
-            for n, event in enumerate(_stream_events(reply, model, include_usage)):
+            for n, step in enumerate(steps):
                 if reply.drop_after is not None and n >= reply.drop_after:
                     # let the client read what was sent: an EOF that arrives with the last data
                     # can make the HTTP client discard that data
@@ -336,8 +351,10 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 if reply.delay and self._wait(reply.delay):
                     return
-                self._write_chunk(f"data: {json.dumps(event)}\n\n".encode())
-            self._write_chunk(b"data: [DONE]\n\n")
+                if step:
+                    self._write_chunk(step)
+            if done:
+                self._write_chunk(done)
             self._write_chunk(b"")
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
@@ -409,6 +426,7 @@ class FakeLLMServer:
         self.headers: list[dict[str, str]] = []  # request headers, names lower-cased
         host, port = self._httpd.server_address[:2]
         self.url = f"http://{host}:{port}/v1"
+        self.anthropic_url = f"http://{host}:{port}"
 
     def enqueue(self, *replies: Scripted) -> "FakeLLMServer":
         """Add scripted replies (or callables `body -> Reply`), consumed one per request."""

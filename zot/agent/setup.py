@@ -35,19 +35,35 @@ def model_config(opts: Options, settings: Settings, require_key: bool = True):
                         "write PROVIDER/NAME, e.g. openai/gpt-5 or anthropic/claude-sonnet-4-5", code=2)
     api_key = opts.api_key or settings.get("api_key")
     api_base = opts.api_base or settings.get("api_base")
-    if require_key and not api_key:
-        from zot.llm.keys import missing_keys
-
-        missing = missing_keys(model)
-        if missing:
-            raise UserError(f"no API key for {model}: {', '.join(missing)} is not set",
-                            f"export {missing[0]}=... or pass --api-key", code=2)
     extra: dict[str, Any] = {}
     idle = float(settings.get("idle_timeout", 60))
     reasoning = opts.reasoning or settings.get("reasoning")
-    return ModelConfig(model=model, api_base=api_base, api_key=api_key, idle_timeout=idle,
-                       max_retries=int(settings.get("max_retries", 3)), extra=extra,
-                       reasoning=None if reasoning == "off" else reasoning)
+    cfg = ModelConfig(model=model, api_base=api_base, api_key=api_key, idle_timeout=idle,
+                      max_retries=int(settings.get("max_retries", 3)), extra=extra,
+                      reasoning=None if reasoning == "off" else reasoning, backend=llm_backend(settings))
+    if require_key and not api_key:
+        from zot.llm.keys import missing_keys
+
+        missing = missing_keys(cfg)
+        if missing:
+            raise UserError(f"no API key for {model}: {', '.join(missing)} is not set",
+                            f"export {missing[0]}=... or pass --api-key", code=2)
+    return cfg
+
+
+def llm_backend(settings: Settings) -> str | None:
+    """`ZOT_LLM` (the environment wins), else the settings' `llm_backend`: how requests are sent."""
+    from zot.llm.route import BACKENDS
+
+    for where, value in (("ZOT_LLM", os.environ.get("ZOT_LLM")), ("llm_backend", settings.get("llm_backend"))):
+        if value in (None, ""):
+            continue
+        choice = str(value).strip().lower()
+        if choice not in BACKENDS:
+            raise UserError(f"{where}: {value!r} is not a way to reach a model",
+                            "use auto (zot's own client where it can, litellm elsewhere) or litellm", code=2)
+        return choice
+    return None
 
 
 def open_session(opts: Options, state: AgentState) -> list[str]:

@@ -26,3 +26,4 @@ class ModelConfig:
     retry_base_delay: float = 0.5
     extra: dict[str, Any] = field(default_factory=dict)
     reasoning: str | None = None
+    backend: str | None = None

@@ -9,6 +9,7 @@ order. Classes are compared by name, so this module never imports litellm.
 """
 from __future__ import annotations
 
+import ast
 import json
 import re
 from typing import Any, Iterator
@@ -79,17 +80,50 @@ def provider_message(exc: BaseException) -> str:
         if isinstance(body, dict) and isinstance(body.get("message"), str) and body["message"]:
             return _one_line(body["message"])
     text = str(getattr(exc, "message", None) or exc)
-    try:  # some providers' bodies arrive as a JSON string
-        data = json.loads(text[text.index("{"):])
-        inner = data.get("error", data)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return _one_line(inner["message"])
-    except (ValueError, AttributeError):
-        pass
+    found = _json_message(text)
+    if found:
+        return _one_line(found)
     previous = None
     while previous != text:
         previous, text = text, _PREFIX.sub("", text, count=1)
     return _one_line(text) or type(exc).__name__
+
+
+_BYTES_LITERAL = re.compile(r"""b(['"])\{.*\}\1""", re.DOTALL)
+
+
+def _json_message(text: str) -> str | None:
+    """`error.message` of a JSON body quoted in `text`."""
+    inner = _json_error(text)
+    if inner is not None and isinstance(inner.get("message"), str) and inner["message"]:
+        return inner["message"]
+    return None
+
+
+#: Anthropic's error types, for errors whose status litellm lost (it reports them as 500s).
+_ERROR_TYPE_STATUS = {"invalid_request_error": 400, "authentication_error": 401, "permission_error": 403,
+                      "not_found_error": 404, "request_too_large": 413, "rate_limit_error": 429,
+                      "overloaded_error": 529}
+
+
+def _json_error(text: str) -> dict[str, Any] | None:
+    """The `error` object of a JSON body quoted in `text`, as such or as a `b'...'` bytes repr
+    (litellm's Anthropic errors arrive that way)."""
+    literal = _BYTES_LITERAL.search(text)
+    if literal:
+        try:
+            text = ast.literal_eval(literal.group(0)).decode("utf-8", "replace")
+        except (ValueError, SyntaxError):
+            pass
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text, start)
+    except ValueError:
+        return None
+    inner = data.get("error", data) if isinstance(data, dict) else None
+    return inner if isinstance(inner, dict) else None
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -146,6 +180,11 @@ def classify(exc: BaseException, model: str = "", api_base: str | None = None) -
         return exc
     names = _names(exc)
     status = _status(exc)
+    if status in (None, 500):
+        inner = _json_error(str(getattr(exc, "message", None) or exc))
+        typed = _ERROR_TYPE_STATUS.get(str((inner or {}).get("type")))
+        if typed is not None:   # the provider said what it was; litellm's class and status did not
+            status, names = typed, names - _CONNECTION_CLASSES
     if names & _CONNECTION_CLASSES and status == 500:
         status = None  # litellm reports a refused or dropped connection as a made-up 500
     detail = provider_message(exc)

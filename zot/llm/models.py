@@ -1,9 +1,9 @@
-"""What litellm's bundled price map knows about a model, and importing litellm ahead of time.
+"""What litellm's bundled price map knows about a model, and warming up the model layer early.
 
 The agent needs a context window to decide when to compact and per-token prices to show a
-cost; both come from the map that ships inside litellm (never fetched from the internet).
-Unknown models are normal (local servers, new releases), so every field may be `None` and
-nothing here raises.
+cost; both come from the map that ships inside litellm (never fetched from the internet), read
+as data by `zot.llm.prices` so that litellm is not imported for it. Unknown models are normal
+(local servers, new releases), so every field may be `None` and nothing here raises.
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-from zot.llm import _litellm
+from zot.llm import _litellm, prices
+from zot.llm.config import ModelConfig
 
 __all__ = ["ModelInfo", "loaded", "model_info", "preload"]
 
@@ -28,17 +29,15 @@ class ModelInfo:
 
 @lru_cache(maxsize=256)
 def model_info(model: str) -> ModelInfo:
-    """Look `model` up in litellm's bundled map (imports litellm on first use).
+    """Look `model` up in litellm's bundled map (without importing litellm).
 
     The context window is `max_input_tokens`, else `max_tokens`. Ollama models are not looked
-    up, because litellm would ask the Ollama server over HTTP instead of reading its map.
+    up: the map's few Ollama entries say nothing about the model a local server really runs.
     """
     if model.split("/", 1)[0] in ("ollama", "ollama_chat"):
         return ModelInfo()
-    litellm = _litellm.load()
-    try:
-        info = litellm.get_model_info(model)
-    except Exception:  # litellm raises a bare Exception for unmapped models
+    info = prices.entry(model)
+    if info is None:
         return ModelInfo()
     return ModelInfo(
         context_window=_int(info.get("max_input_tokens")) or _int(info.get("max_tokens")),
@@ -56,28 +55,43 @@ def _float(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-_preload_thread: threading.Thread | None = None
+_preload_threads: dict[str, threading.Thread] = {}
 _preload_lock = threading.Lock()
 
 
-def preload() -> threading.Thread:
-    """Start importing litellm in a daemon thread, so the first request does not wait for it.
+def preload(cfg: ModelConfig | None = None) -> threading.Thread:
+    """Start importing what requests to `cfg`'s model will need, in a daemon thread, so the first
+    request does not wait for it: litellm (seconds) when the model goes through litellm, else
+    only the lean wire (httpx, tens of milliseconds). Without `cfg`, litellm.
 
-    Safe to call more than once; returns the (single) loading thread. An import failure is
-    swallowed here and raised again, with its traceback, by the first real use.
+    Safe to call more than once; returns the loading thread (one per kind). An import failure
+    is swallowed here and raised again, with its traceback, by the first real use.
     """
-    global _preload_thread
+    from zot.llm.route import backend
+
+    kind = "litellm" if cfg is None or backend(cfg) == "litellm" else "lean"
     with _preload_lock:
-        if _preload_thread is None:
-            _preload_thread = threading.Thread(target=_load_quietly, name="zot-litellm-preload",
-                                               daemon=True)
-            _preload_thread.start()
-        return _preload_thread
+        thread = _preload_threads.get(kind)
+        if thread is None:
+            target = _load_litellm if kind == "litellm" else _load_lean
+            thread = threading.Thread(target=target, name=f"zot-{kind}-preload", daemon=True)
+            _preload_threads[kind] = thread
+            thread.start()
+        return thread
 
 
-def _load_quietly() -> None:
+def _load_litellm() -> None:
     try:
         _litellm.load()
+    except BaseException:  # noqa: BLE001 - reported by the first real use instead
+        pass
+
+
+def _load_lean() -> None:
+    try:
+        from zot.llm.wire import http
+
+        http.warm()
     except BaseException:  # noqa: BLE001 - reported by the first real use instead
         pass
 

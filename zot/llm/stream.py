@@ -1,7 +1,8 @@
-"""Stream one chat completion through litellm, with a watchdog, retries and cancellation.
+"""Stream one chat completion, with a watchdog, retries and cancellation.
 
-What litellm gives us is the transport and the provider translation; what an interactive agent
-also needs is added here:
+The transport is a wire (`zot.llm.wire`): zot's own for OpenAI-compatible and Anthropic
+models, litellm for the rest (`zot.llm.route` chooses). What an interactive agent needs on top
+is the same for all of them, and lives here:
 
 * text reaches `on_text` as it arrives, tool-call fragments go to our own accumulator;
 * a silent stream is an error (`stalled`) after `cfg.idle_timeout`, never a frozen prompt;
@@ -17,15 +18,15 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any, Awaitable, Callable
 
-from zot.llm import _litellm
 from zot.llm.accumulate import ToolCallAccumulator
 from zot.llm.config import ModelConfig
 from zot.llm.errors import classify, retry_after
+from zot.llm.route import backend
 from zot.llm.types import Completion, LLMError
 from zot.llm.usage import to_usage
+from zot.llm.wire import Delta, Opener, opener
 
 __all__ = ["stream_chat"]
 
@@ -48,12 +49,17 @@ async def stream_chat(
 
     Returns the finished `Completion`; raises only `LLMError` (or whatever `on_text` raises).
     """
-    litellm = await _load(cancel)
+    kind = backend(cfg)
+    if kind == "litellm":   # imported before the watchdog starts: the import is not the model's silence
+        from zot.llm.wire.via_litellm import load
+
+        await load()
+    open_reply = opener(kind)
     attempt = 0
     while True:
         state = _State()
         try:
-            return await _attempt(litellm, cfg, messages, tools, on_text, cancel, state)
+            return await _attempt(open_reply, cfg, messages, tools, on_text, cancel, state)
         except LLMError as err:
             if not err.retryable or state.streamed or attempt >= cfg.max_retries:
                 raise
@@ -61,16 +67,6 @@ async def stream_chat(
             attempt += 1
             if await _wait_cancel(cancel, delay):
                 raise LLMError("cancelled", "cancelled while waiting to retry") from err
-
-
-async def _load(cancel: asyncio.Event | None) -> ModuleType:
-    """litellm, imported off the event loop if `preload()` has not finished yet."""
-    if _litellm.is_loaded():
-        return _litellm.load()
-    try:
-        return await asyncio.to_thread(_litellm.load)
-    except ImportError as e:
-        raise LLMError("config", f"litellm cannot be imported: {e}", retryable=False) from e
 
 
 @dataclass
@@ -85,38 +81,7 @@ class _State:
     streamed: bool = False  # something reached the caller: no retry from here on
 
 
-def _request(cfg: ModelConfig, messages: list[dict[str, Any]],
-             tools: list[dict[str, Any]] | None) -> dict[str, Any]:
-    """The keyword arguments of `litellm.acompletion`; `cfg.extra` cannot override the core."""
-    kwargs: dict[str, Any] = dict(cfg.extra)
-    kwargs.update(
-        model=cfg.model,
-        messages=messages,
-        stream=True,
-        stream_options={"include_usage": True},
-        num_retries=0,
-    )
-    if tools:
-        kwargs["tools"] = tools
-    if cfg.api_base is not None:
-        kwargs["api_base"] = cfg.api_base
-    if cfg.api_key is not None:
-        kwargs["api_key"] = cfg.api_key
-    if cfg.reasoning and cfg.reasoning != "off" and _supports_reasoning(cfg.model):
-        kwargs["reasoning_effort"] = cfg.reasoning
-    return kwargs
-
-
-def _supports_reasoning(model: str) -> bool:
-    """`--reasoning` is dropped for a model litellm's map does not know to reason: litellm would
-    reject the parameter, and one flag must work with every model."""
-    try:
-        return bool(_litellm.load().supports_reasoning(model=model))
-    except Exception:
-        return False
-
-
-async def _attempt(litellm: ModuleType, cfg: ModelConfig, messages: list[dict[str, Any]],
+async def _attempt(open_reply: Opener, cfg: ModelConfig, messages: list[dict[str, Any]],
                    tools: list[dict[str, Any]] | None, on_text: TextCallback | None,
                    cancel: asyncio.Event | None, state: _State) -> Completion:
     """One request: open the stream, read it to the end, build the `Completion`."""
@@ -124,9 +89,9 @@ async def _attempt(litellm: ModuleType, cfg: ModelConfig, messages: list[dict[st
         raise LLMError("cancelled", "cancelled before the request was sent")
     cancelled = asyncio.ensure_future(cancel.wait()) if cancel is not None else None
     stream: Any = None
+    chunks: Any = None
     try:
-        stream = await _watch(litellm.acompletion(**_request(cfg, messages, tools)), cfg,
-                              cancelled, first=True)
+        stream = await _watch(open_reply(cfg, messages, tools), cfg, cancelled, first=True)
         chunks = stream.__aiter__()
         while True:
             try:
@@ -138,18 +103,18 @@ async def _attempt(litellm: ModuleType, cfg: ModelConfig, messages: list[dict[st
         if cancelled is not None:
             cancelled.cancel()
         if stream is not None:
-            await _close(stream)
-    if _cut_off(stream):
+            await _close(stream, chunks)
+    if stream.cut_off():
         raise LLMError("connection", "could not reach the model: the connection closed before "
                                      "the reply was complete")
-    return _completion(litellm, cfg, state)
+    return _completion(cfg, state)
 
 
 async def _watch(awaitable: Awaitable[Any], cfg: ModelConfig,
                  cancelled: asyncio.Future[Any] | None, *, first: bool) -> Any:
     """Await `awaitable` unless the idle timeout passes or `cancel` is set first.
 
-    Whatever litellm raises is classified; `StopAsyncIteration` passes through.
+    Whatever the wire raises is classified; `StopAsyncIteration` passes through.
     """
     task = asyncio.ensure_future(awaitable)
     waiters: set[asyncio.Future[Any]] = {task}
@@ -186,51 +151,36 @@ async def _abandon(task: asyncio.Future[Any]) -> None:
         task.exception()  # retrieved, so asyncio does not log "never retrieved"
 
 
-async def _close(stream: Any) -> None:
+async def _close(stream: Any, chunks: Any) -> None:
     """Close the streamed response (releases the connection; stops the provider generating)."""
-    close = getattr(stream, "aclose", None)
-    if close is None:
-        return
-    try:
-        await asyncio.wait_for(close(), CLOSE_TIMEOUT)
-    except (Exception, asyncio.CancelledError):  # noqa: BLE001 - best effort only
-        pass
+    for closer in (getattr(chunks, "aclose", None), stream.aclose):
+        if closer is None:
+            continue
+        try:
+            await asyncio.wait_for(closer(), CLOSE_TIMEOUT)
+        except (Exception, asyncio.CancelledError):  # noqa: BLE001 - best effort only
+            pass
 
 
-def _consume(chunk: Any, state: _State, on_text: TextCallback | None) -> None:
-    """Fold one litellm chunk into `state`; text goes out to `on_text` straight away."""
-    if getattr(chunk, "model", None):
-        state.model = chunk.model
-    usage = getattr(chunk, "usage", None)
-    if usage is not None:
-        state.usage = usage
-    for choice in getattr(chunk, "choices", None) or ():
-        if getattr(choice, "index", 0) not in (0, None):
-            continue  # zot asks for one choice; ignore any others
-        delta = getattr(choice, "delta", None)
-        content = getattr(delta, "content", None)
-        if content:
-            state.text.append(content)
-            state.streamed = True
-            if on_text is not None:
-                on_text(content)
-        calls = getattr(delta, "tool_calls", None)
-        if calls:
-            state.calls.add(calls)
-            state.streamed = True
-        if getattr(choice, "finish_reason", None):
-            state.finish_reason = choice.finish_reason
+def _consume(delta: Delta, state: _State, on_text: TextCallback | None) -> None:
+    """Fold one delta into `state`; text goes out to `on_text` straight away."""
+    if delta.model:
+        state.model = delta.model
+    if delta.usage is not None:
+        state.usage = delta.usage
+    if delta.text:
+        state.text.append(delta.text)
+        state.streamed = True
+        if on_text is not None:
+            on_text(delta.text)
+    if delta.tool_calls:
+        state.calls.add(delta.tool_calls)
+        state.streamed = True
+    if delta.finish_reason:
+        state.finish_reason = delta.finish_reason
 
 
-def _cut_off(stream: Any) -> bool:
-    """True when the provider never said it finished (litellm then invents `stop`)."""
-    if stream is None or not hasattr(stream, "received_finish_reason"):
-        return False
-    return (getattr(stream, "received_finish_reason", None) is None
-            and getattr(stream, "intermittent_finish_reason", None) is None)
-
-
-def _completion(litellm: ModuleType, cfg: ModelConfig, state: _State) -> Completion:
+def _completion(cfg: ModelConfig, state: _State) -> Completion:
     stop = state.finish_reason or "stop"
     calls = state.calls.result(truncated=stop == "length")
     if calls and stop == "stop":
@@ -238,7 +188,7 @@ def _completion(litellm: ModuleType, cfg: ModelConfig, state: _State) -> Complet
     return Completion(
         text="".join(state.text),
         tool_calls=calls,
-        usage=to_usage(state.usage, cfg.model, litellm),
+        usage=to_usage(state.usage, cfg.model),
         stop_reason=stop,
         model=state.model or cfg.model,
     )

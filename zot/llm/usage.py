@@ -1,4 +1,5 @@
-"""Read token counts from a provider's usage object and price them with litellm's bundled map.
+"""Read token counts from a provider's usage object and price them with litellm's bundled map
+(read as data by `zot.llm.prices`, whichever wire carried the request).
 
 Providers name cache counters differently (OpenAI `prompt_tokens_details.cached_tokens`,
 Anthropic `cache_read_input_tokens` / `cache_creation_input_tokens`, DeepSeek
@@ -7,10 +8,9 @@ there. Pricing must never break a turn: an unknown model costs `None`.
 """
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any
 
-from zot.llm.models import model_info
+from zot.llm import prices
 from zot.llm.types import Usage
 
 __all__ = ["cost_of", "to_usage"]
@@ -31,7 +31,7 @@ def _first_int(*values: Any) -> int:
     return 0
 
 
-def to_usage(raw: Any, model: str, litellm: ModuleType | None = None) -> Usage:
+def to_usage(raw: Any, model: str) -> Usage:
     """A `Usage` from a litellm/OpenAI usage object or dict (`None` gives zeros, cost `None`)."""
     if raw is None:
         return Usage()
@@ -46,26 +46,13 @@ def to_usage(raw: Any, model: str, litellm: ModuleType | None = None) -> Usage:
             _get(details, "cache_creation_tokens"), _get(raw, "cache_creation_input_tokens"),
             _get(raw, "_cache_creation_input_tokens"), _get(details, "cache_write_tokens")),
     )
-    usage.cost = cost_of(usage, model, litellm)
+    usage.cost = cost_of(usage, model)
     return usage
 
 
-def cost_of(usage: Usage, model: str, litellm: ModuleType | None = None) -> float | None:
+def cost_of(usage: Usage, model: str) -> float | None:
     """USD cost of `usage` on `model`, or `None` when the map has no price for it. Never raises."""
     try:
-        if model_info(model).input_cost_per_token is None:
-            return None
-        if litellm is None:
-            from zot.llm import _litellm
-
-            litellm = _litellm.load()
-        prompt_cost, completion_cost = litellm.cost_per_token(
-            model=model,
-            prompt_tokens=usage.input_tokens,
-            completion_tokens=usage.output_tokens,
-            cache_read_input_tokens=usage.cache_read_tokens,
-            cache_creation_input_tokens=usage.cache_write_tokens,
-        )
-        return float(prompt_cost) + float(completion_cost)
-    except Exception:  # an odd model name or a litellm pricing bug must not fail the turn
+        return prices.cost(usage, model)
+    except Exception:  # an odd map entry must not fail the turn
         return None

@@ -1,0 +1,57 @@
+"""Request bodies built from JSON cached per message, so a turn does not walk the whole history.
+
+The history only grows: a message, once sent, is sent again unchanged on every later turn. So
+each message is serialised once, the bytes are kept (keyed by the message object, which is held
+so its id cannot be reused), and a request body is the cached pieces joined. At 100,000 messages
+that is a join of bytes instead of re-encoding tens of megabytes of JSON per turn.
+
+A message changed in place after it was sent would be sent stale, so a cheap signature (number
+of keys, length of the content, number of tool calls) is checked on every hit; the agent itself
+never edits a sent message (it appends, or builds a new list on compaction and `/clear`).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+__all__ = ["MessageCache", "dumps"]
+
+
+def dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON; text that cannot be UTF-8 (a lone surrogate) is sent \\u-escaped."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+def _signature(message: dict[str, Any]) -> tuple[int, int, int]:
+    content = message.get("content")
+    size = len(content) if isinstance(content, (str, list)) else -1
+    calls = message.get("tool_calls")
+    return len(message), size, len(calls) if isinstance(calls, list) else -1
+
+
+class MessageCache:
+    """`get(message)` gives `encode(message)`, computed once per message object."""
+
+    def __init__(self, encode: Callable[[dict[str, Any]], Any]) -> None:
+        self._encode = encode
+        self._map: dict[int, tuple[dict[str, Any], tuple[int, int, int], Any]] = {}
+
+    def get(self, message: dict[str, Any]) -> Any:
+        hit = self._map.get(id(message))
+        signature = _signature(message)
+        if hit is not None and hit[0] is message and hit[1] == signature:
+            return hit[2]
+        value = self._encode(message)
+        self._map[id(message)] = (message, signature, value)
+        return value
+
+    def all(self, messages: list[dict[str, Any]]) -> list[Any]:
+        """`get` of each message, then forget messages no longer in the history (after a
+        compaction or `/clear`) once they outnumber the live ones."""
+        out = [self.get(m) for m in messages]
+        if len(self._map) > 2 * len(messages) + 256:
+            self._map = {id(m): self._map[id(m)] for m in messages}
+        return out
