@@ -69,7 +69,7 @@ def test_preload_then_a_request_touches_only_localhost():
         thread.join(60)
         with FakeLLMServer() as server:
             server.enqueue(text("offline", chunks=2, usage=usage(10, 2)))
-            cfg = ModelConfig("openai/gpt-4o", api_base=server.url, api_key="test")
+            cfg = ModelConfig("openai/gpt-4o", api_base=server.url, api_key="test", backend="litellm")
             done = asyncio.run(stream_chat(cfg, [{"role": "user", "content": "hi"}], None))
         print(json.dumps({"loaded": loaded(), "text": done.text, "cost": done.usage.cost,
                           "window": model_info("gpt-4o").context_window,
@@ -83,3 +83,36 @@ def test_preload_then_a_request_touches_only_localhost():
     assert result["cost_map_env"] == "True"
     assert result["blocked"] == []
     assert result["noise"] == []  # litellm printed and logged nothing
+
+
+TWO_TURNS = """
+    import json, os, sys, tempfile
+    from tests.fakellm import FakeLLMServer, call, text, tool_calls, usage
+    from zot.cli import main
+    with FakeLLMServer() as server, tempfile.TemporaryDirectory() as work:
+        server.enqueue(tool_calls([call("bash", {"command": "echo from-the-tool"})], usage=usage(100, 5)),
+                       text("all done", usage=usage(130, 3)))
+        os.chdir(work)
+        code = main(["-p", "run it", "--model", "openai/gpt-4o", "--api-base", server.url,
+                     "--api-key", "test", "--yes"])
+        sys.stdout.flush()
+        print(json.dumps({"code": code, "litellm": "litellm" in sys.modules, "openai": "openai" in sys.modules,
+                          "tool_result": server.requests[-1]["messages"][-1]["content"],
+                          "requests": len(server.requests)}))
+"""
+
+
+def test_a_print_run_on_an_openai_model_never_imports_litellm():
+    result = run_python(TWO_TURNS)
+    assert (result["code"], result["requests"]) == (0, 2)
+    assert "from-the-tool" in result["tool_result"]
+    assert (result["litellm"], result["openai"]) == (False, False)
+    assert result["noise"][-1:] == ["all done"]
+
+
+def test_zot_llm_litellm_sends_the_same_run_through_litellm(monkeypatch):
+    monkeypatch.setenv("ZOT_LLM", "litellm")
+    result = run_python(TWO_TURNS)
+    assert (result["code"], result["requests"]) == (0, 2)
+    assert "from-the-tool" in result["tool_result"]
+    assert result["litellm"] is True

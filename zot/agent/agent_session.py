@@ -305,7 +305,8 @@ class AgentSession(Knobs):
 
     async def ensure_model(self) -> None:
         """Check the model and its key once per model (a `UserError` names what is missing) and
-        import litellm off the event loop."""
+        import what its requests need off the event loop (httpx, or litellm for the providers
+        zot does not speak itself), waiting only if that is still under way."""
         from zot.agent.setup import model_config
         from zot.llm import preload
 
@@ -313,7 +314,9 @@ class AgentSession(Knobs):
         if not (self._model_checked and self._model_checked == state.model.model):
             state.model = await asyncio.to_thread(model_config, self.opts, self.settings)
             self._model_checked = state.model.model
-        await asyncio.to_thread(preload().join)
+        loading = preload(state.model)
+        if loading.is_alive():
+            await asyncio.to_thread(loading.join)
 
     # ---------------------------------------------------------------- operations
 

@@ -1,8 +1,8 @@
 """The models zot knows by name: litellm's bundled map (never fetched), as PROVIDER/NAME.
 
-Used by `zot --list-models`, `/model` completion and rpc `get_models`. Reading the map needs
-litellm, so `known_models(load=False)` answers from what is loaded already (the REPL completes
-while litellm is still importing).
+Used by `zot --list-models`, `/model` completion and rpc `get_models`. The map is read as data
+(`zot.llm.prices`), so none of them imports litellm; `load` is kept for callers that passed
+`load=False` when reading it needed litellm.
 """
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from typing import Any
 _entries: dict[str, dict[str, Any]] | None = None
 
 
-def _map(load: bool) -> dict[str, dict[str, Any]]:
+def _map(load: bool = True) -> dict[str, dict[str, Any]]:
     global _entries
-    from zot.llm import _litellm, loaded
+    from zot.llm import prices
 
-    if _entries is None and (load or loaded()):
+    if _entries is None:
         found: dict[str, dict[str, Any]] = {}
-        for name, info in getattr(_litellm.load(), "model_cost", {}).items():
+        for name, info in prices.entries().items():
             provider = info.get("litellm_provider") if isinstance(info, dict) else None
             if not provider or name == "sample_spec":
                 continue

@@ -1,7 +1,9 @@
 """zot's model layer: the only package that imports litellm, and only when first needed.
 
-Importing `zot.llm` is cheap: litellm (seconds to import) is loaded by the first call that
-needs it, or ahead of time in a background thread by `preload()`.
+OpenAI-compatible and Anthropic models are spoken to directly (`zot.llm.wire`, httpx); litellm
+(seconds to import) is loaded only for the other providers, by the first request or ahead of
+time in a background thread by `preload(cfg)`. Prices and context windows come from litellm's
+bundled map read as data (`zot.llm.prices`).
 
     cfg = ModelConfig("openai/gpt-4o")
     completion = await stream_chat(cfg, messages, tools, on_text=print_piece, cancel=event)

@@ -4,8 +4,8 @@ The map (`model_prices_and_context_window_backup.json`, 1.3 MB, ~2,600 models) s
 litellm package. Finding the package with `importlib.util.find_spec` does not run its
 `__init__` (the seconds-long import this module exists to avoid). A lookup does not parse the
 whole file either: the file is indented one entry per top-level key, so the entry's opening line
-is found as text and only that object is decoded. Parsing everything (~100 ms and tens of MB of
-objects) happens only for `names()`, which lists every model for completion in the REPL.
+is found as text and only that object is decoded. Everything is parsed (~30 ms) only for
+`entries()`, which lists every model (`zot --list-models`, `/model` completion).
 
 Pricing mirrors litellm's generic per-token rule: prompt tokens that were neither read from nor
 written to the cache at the input price, cache reads and writes at their own prices (the input
@@ -24,7 +24,7 @@ from typing import Any
 
 from zot.llm.types import Usage
 
-__all__ = ["cost", "entry", "map_path", "names"]
+__all__ = ["cost", "entries", "entry", "map_path"]
 
 FILE = "model_prices_and_context_window_backup.json"
 
@@ -76,6 +76,11 @@ def _decode(name: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def entries() -> dict[str, Any]:
+    """The whole map, name -> entry (parsed once, on first use: ~30 ms)."""
+    return _whole()
+
+
 @lru_cache(maxsize=1)
 def _whole() -> dict[str, Any]:
     try:
@@ -110,17 +115,6 @@ def entry(model: str) -> dict[str, Any] | None:
         if found is not None and _same_provider(prefix, found.get("litellm_provider")):
             return found
     return None
-
-
-def names() -> list[str]:
-    """Every chat model of the map as PROVIDER/NAME, sorted (parses the whole map once)."""
-    out = set()
-    for name, info in _whole().items():
-        provider = info.get("litellm_provider") if isinstance(info, dict) else None
-        if not provider or name == "sample_spec" or info.get("mode") not in (None, "chat", "responses"):
-            continue
-        out.add(name if "/" in name else f"{provider}/{name}")
-    return sorted(out)
 
 
 def _price(info: dict[str, Any], key: str, fallback: float | None) -> float | None:

@@ -78,10 +78,51 @@ def _order(error: "ValidationError") -> tuple[list[str], int, str]:
     return [str(part) for part in error.absolute_path], rank, str(error.validator)
 
 
+#: Keywords `_surely_valid` understands; a schema with any other one goes to jsonschema.
+_SIMPLE_KEYWORDS = frozenset({"type", "description", "title", "properties", "required", "additionalProperties",
+                              "items", "minLength", "minItems", "minimum", "maximum", "$schema"})
+_TYPE_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "null": lambda v: v is None,
+}
+
+
+def _surely_valid(schema: Any, value: Any) -> bool:
+    """True only when `value` certainly fits a schema made of the plain keywords tools use
+    (type, properties, required, additionalProperties, items, minLength, minItems, minimum,
+    maximum). Anything else, or any doubt, is False, and jsonschema decides and explains. This
+    keeps jsonschema (~45 ms to import) off the path of a well-formed call."""
+    if not isinstance(schema, dict) or not _SIMPLE_KEYWORDS.issuperset(schema):
+        return False
+    kind = schema.get("type")
+    if kind is not None and not (isinstance(kind, str) and _TYPE_CHECKS.get(kind, lambda v: False)(value)):
+        return False
+    if isinstance(value, str):
+        return len(value) >= schema.get("minLength", 0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return schema.get("minimum", value) <= value <= schema.get("maximum", value)
+    if isinstance(value, list):
+        return len(value) >= schema.get("minItems", 0) and all(_surely_valid(schema.get("items", {}), v) for v in value)
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        if not isinstance(properties, dict) or not all(k in value for k in schema.get("required", ())):
+            return False
+        return all(_surely_valid(properties[k], v) if k in properties else extra is True for k, v in value.items())
+    return True
+
+
 def validate_args(schema: dict[str, Any], args: dict[str, Any]) -> str | None:
     """None when the arguments fit; otherwise one line per problem, at most MAX_MESSAGES."""
     if not isinstance(args, dict):
         return f"the arguments must be a JSON object, got {_JSON_TYPES.get(type(args), type(args).__name__)}"
+    if _surely_valid(schema, args):
+        return None
     errors = sorted(_validator(schema).iter_errors(args), key=_order)
     if not errors:
         return None

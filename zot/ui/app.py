@@ -173,7 +173,8 @@ class Repl(SessionMixin, SendMixin):
             self.printer.print([("class:notice.warning", "⚠ no model is configured. "),
                                 ("", f"To use one: /model PROVIDER/NAME here, or {NO_MODEL_HINT}. "
                                      "Commands work without one.")])
-        preload()
+        if state.model.model:
+            preload(state.model)     # litellm only if this model goes through it; else just httpx
         self.widgets.start()
         if self.opts.continue_session or self.opts.session_path:
             try:

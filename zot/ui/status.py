@@ -41,14 +41,11 @@ class Status:
         if model in self._windows:
             return self._windows[model]
         if model not in self._asked:
-            from zot.llm import loaded
-
-            if loaded():
-                self._asked.add(model)
-                try:
-                    asyncio.get_running_loop().create_task(self._look_up(model))
-                except RuntimeError:
-                    pass
+            self._asked.add(model)
+            try:
+                asyncio.get_running_loop().create_task(self._look_up(model))
+            except RuntimeError:
+                pass
         return None
 
     async def _look_up(self, model: str) -> None:
