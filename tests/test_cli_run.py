@@ -33,6 +33,7 @@ class Result:
     out: str
     err: str
     requests: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
 
 
 def start(*args: str, cwd: Path, env: dict[str, str] | None = None,
@@ -88,6 +89,7 @@ class Scenario:
     replies: list[Reply] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     settings: str | None = None              # $ZOT_HOME/settings.yaml, "{url}" replaced too
+    # in args, "{base}" becomes the server's Anthropic base URL
     stdin: str | None = None
     files: dict[str, str] = field(default_factory=dict)
 
@@ -120,7 +122,7 @@ def cli(tmp_path_factory) -> dict[str, Result]:
 
     def finish(name: str, proc: subprocess.Popen, server: FakeLLMServer) -> None:
         out, err = proc.communicate(SCENARIOS[name].stdin, timeout=120)
-        results[name] = Result(proc.returncode, out, err, server.requests)
+        results[name] = Result(proc.returncode, out, err, server.requests, server.headers)
 
     try:
         for name, sc in SCENARIOS.items():
@@ -135,7 +137,7 @@ def cli(tmp_path_factory) -> dict[str, Result]:
                 (base / "home" / ".zot").mkdir(parents=True)
                 (base / "home" / ".zot" / "settings.yaml").write_text(sc.settings.replace("{url}", server.url))
             env.update(sc.env)
-            args = [a.replace("{url}", server.url) for a in sc.args]
+            args = [a.replace("{url}", server.url).replace("{base}", server.anthropic_url) for a in sc.args]
             proc = subprocess.Popen([str(ZOT), *args], cwd=project, env=env, text=True,
                                     stdin=subprocess.PIPE if sc.stdin is not None else subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -218,6 +220,54 @@ def test_no_model_configured_says_how_to_choose_one(project):
 @scenario("no-key", "-p", "hi", "--model", "openai/gpt-4o")
 def test_a_model_without_its_key_names_the_variable(cli):
     assert_clean_error(cli["no-key"], 2, "OPENAI_API_KEY")
+
+
+@scenario("no-key-anthropic", "-p", "hi", "--model", "anthropic/claude-sonnet-4-5")
+def test_an_anthropic_model_without_its_key_names_the_variable(cli):
+    assert_clean_error(cli["no-key-anthropic"], 2, "ANTHROPIC_API_KEY")
+
+
+@scenario("bad-backend", "-p", "hi", *MODEL, env={"ZOT_LLM": "fast"})
+def test_an_unknown_zot_llm_is_a_usage_error(cli):
+    assert_clean_error(cli["bad-backend"], 2, "ZOT_LLM", "'fast'", "litellm")
+    assert cli["bad-backend"].requests == []
+
+
+# --------------------------------------------------------------------------- which client carries the request
+
+
+@scenario("anthropic", "-p", "read a.txt", "--model", "anthropic/claude-sonnet-4-5", "--api-base", "{base}",
+          "--api-key", "test", files={"a.txt": "alpha\n"},
+          replies=[tool_calls([call("read", {"path": "a.txt"}, id="toolu_1")], content="Reading.", pieces=3,
+                              usage=usage(20, 4)),
+                   text("It says alpha.", chunks=3, usage=usage(30, 5))])
+def test_an_anthropic_model_runs_a_tool_over_the_messages_api(cli):
+    result = cli["anthropic"]
+    assert (result.code, result.out) == (0, "It says alpha.\n"), result.err
+    first, second = result.requests
+    assert first["model"] == "claude-sonnet-4-5" and first["system"][0]["text"]
+    assert [t["name"] for t in first["tools"]][:2] == ["read", "write"]
+    assert [m["role"] for m in second["messages"]] == ["user", "assistant", "user"]
+    use = second["messages"][1]["content"]
+    assert use[0] == {"type": "text", "text": "Reading."}
+    assert use[1] == {"type": "tool_use", "id": "toolu_1", "name": "read", "input": {"path": "a.txt"}}
+    [tool_result] = second["messages"][2]["content"]
+    assert (tool_result["tool_use_id"], tool_result["content"]) == ("toolu_1", "alpha")
+
+
+@scenario("lean-agent", "-p", "hi", *MODEL, replies=[text("hello")])
+@scenario("settings-litellm", "-p", "hi", *MODEL, settings="llm_backend: litellm\n", replies=[text("hello")])
+@scenario("env-litellm", "-p", "hi", *MODEL, env={"ZOT_LLM": "litellm"}, settings="llm_backend: auto\n",
+          replies=[text("hello")])
+def test_zot_speaks_openai_itself_unless_told_to_use_litellm(cli):
+    agents = {}
+    for name in ("lean-agent", "settings-litellm", "env-litellm"):
+        result = cli[name]
+        assert (result.code, result.out) == (0, "hello\n"), result.err
+        agents[name] = result.headers[0]["user-agent"]
+    assert agents["lean-agent"].startswith("zot/")
+    assert not agents["settings-litellm"].startswith("zot/")   # litellm's OpenAI client
+    assert not agents["env-litellm"].startswith("zot/")        # ZOT_LLM wins over the settings
 
 
 @scenario("500", "-p", "hi", *MODEL, settings="max_retries: 1\n",

@@ -84,7 +84,7 @@ async def open_reply(cfg: ModelConfig, messages: list[dict[str, Any]],
                      tools: list[dict[str, Any]] | None) -> "AnthropicReply":
     extra = dict(cfg.extra)
     headers = {"x-api-key": api_key(cfg), "anthropic-version": VERSION, "Content-Type": "application/json",
-               "Accept": "text/event-stream"}
+               "Accept": "text/event-stream", "User-Agent": http.USER_AGENT}
     headers.update({str(k): str(v) for k, v in (extra.pop("extra_headers", None) or {}).items()})
     body = build_body(cfg, messages, tools, extra)
     response = await http.post(url(cfg), body, headers)

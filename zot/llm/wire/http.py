@@ -16,9 +16,12 @@ from typing import Any, AsyncIterator
 
 import httpx
 
+from zot import __version__
 from zot.llm.wire.base import ProviderError
 
-__all__ = ["events", "post", "read_json", "warm"]
+__all__ = ["USER_AGENT", "events", "post", "read_json", "warm"]
+
+USER_AGENT = f"zot/{__version__}"
 
 _clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[bool, httpx.AsyncClient]]" = (
     weakref.WeakKeyDictionary())

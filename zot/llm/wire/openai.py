@@ -58,7 +58,7 @@ async def open_reply(cfg: ModelConfig, messages: list[dict[str, Any]],
                      tools: list[dict[str, Any]] | None) -> "OpenAIReply":
     extra = dict(cfg.extra)
     headers = {"Authorization": f"Bearer {api_key(cfg)}", "Content-Type": "application/json",
-               "Accept": "text/event-stream"}
+               "Accept": "text/event-stream", "User-Agent": http.USER_AGENT}
     organization = os.environ.get("OPENAI_ORGANIZATION") or os.environ.get("OPENAI_ORG_ID")
     if organization:
         headers["OpenAI-Organization"] = organization
