@@ -411,6 +411,15 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     fake: "FakeLLMServer"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a cancelled stream, a process that exits with its connection
+        open) is normal here; anything else is printed as usual."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class FakeLLMServer:
     """The server object tests talk to: `enqueue`, `requests`, `url`, `start`, `stop`."""

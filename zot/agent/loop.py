@@ -50,6 +50,7 @@ class AgentState:
     manager: Any = None                   # zot.ext.manager.ExtensionManager: scripts, reload
     system_prompt: str | None = None      # --system-prompt: replaces zot's identity paragraph
     tool_filter: set[str] | None = None   # --tools / --no-tools: the tools the model may use
+    scanned: tuple = ()                   # (messages list, how far checked, an empty reply seen)
 
     def active_tools(self) -> dict[str, Tool]:
         """The tools offered to the model and callable by it. Filtered by name at each use, because
@@ -95,8 +96,23 @@ def context_messages(state: AgentState, system: str) -> list[dict[str, Any]]:
         summary, first = state.compaction
         out.append({"role": "user", "content": f"{SUMMARY_PREFIX}\n\n{summary}"})  # as load_session has it
         history = history[first:]
-    out.extend(m for m in history if not _empty(m))
+    if _has_empty(state):
+        out.extend(m for m in history if not _empty(m))
+    else:
+        out.extend(history)
     return out
+
+
+def _has_empty(state: AgentState) -> bool:
+    """Whether the history holds an empty reply, checking only what was appended since the last
+    turn: the history only grows, and a turn must not walk all of it (100,000 messages)."""
+    messages = state.messages
+    start, found = 0, False
+    if state.scanned and state.scanned[0] is messages and state.scanned[1] <= len(messages):
+        start, found = state.scanned[1], state.scanned[2]
+    found = found or any(_empty(messages[i]) for i in range(start, len(messages)))
+    state.scanned = (messages, len(messages), found)
+    return found
 
 
 async def build_system(state: AgentState, emit: Emit, prompt: str = "") -> str:

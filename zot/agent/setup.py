@@ -87,6 +87,9 @@ def open_session(opts: Options, state: AgentState) -> list[str]:
         return []
     loaded = load_session(path)
     state.messages = list(loaded.messages)
+    import gc
+
+    gc.freeze()   # the history lives as long as the session: later collections need not walk it
     if loaded.compaction:
         state.compaction = (loaded.compaction.get("summary", ""), int(loaded.compaction.get("first_kept", 0)))
     from zot.llm import Usage

@@ -77,7 +77,7 @@ def build_body(cfg: ModelConfig, messages: list[dict[str, Any]], tools: list[dic
     if tools:
         head["tools"] = tools_json(tools)
     head["stream"] = True
-    return b'{"messages":' + messages_json(messages) + b"," + dumps(head)[1:]
+    return b"".join([b'{"messages":', *messages_json(messages), b",", dumps(head)[1:]])
 
 
 async def open_reply(cfg: ModelConfig, messages: list[dict[str, Any]],

@@ -122,23 +122,28 @@ def system_blocks(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return blocks
 
 
-def messages_json(messages: list[dict[str, Any]]) -> bytes:
-    """The `messages` array: alternating turns, the newest block marked for caching."""
-    turns: list[tuple[str, list[bytes]]] = []
-    for role, blocks in _turns.all([m for m in messages if m.get("role") != "system"]):
+def messages_json(messages: list[dict[str, Any]]) -> list[bytes]:
+    """The `messages` array as pieces to join: alternating turns, the newest block marked for
+    caching. Pieces, not one bytes object, so the history's bytes are copied once, by the caller."""
+    out: list[bytes] = [b"["]
+    role = ""
+    for turn_role, blocks in _turns.all([m for m in messages if m.get("role") != "system"]):
         if not blocks:
             continue
-        if turns and turns[-1][0] == role:
-            turns[-1][1].append(blocks)
-        else:
-            turns.append((role, [blocks]))
-    if not turns or turns[0][0] != "user":       # the API wants the user to speak first
-        turns.insert(0, ("user", [b'{"type":"text","text":"."}']))
-    role, pieces = turns[-1]
-    if role == "user" and pieces[-1].endswith(b"}"):
-        pieces[-1] = pieces[-1][:-1] + _CACHE_TAIL
-    return b"[" + b",".join(b'{"role":"' + r.encode() + b'","content":[' + b",".join(p) + b"]}"
-                            for r, p in turns) + b"]"
+        if turn_role == role:
+            out += (b",", blocks)
+            continue
+        if not role and turn_role != "user":       # the API wants the user to speak first
+            out.append(b'{"role":"user","content":[{"type":"text","text":"."}')
+            role = "user"
+        if role:
+            out.append(b"]},")
+        out += (b'{"role":"' + turn_role.encode() + b'","content":[', blocks)
+        role = turn_role
+    if role == "user" and out[-1].endswith(b"}"):
+        out[-1] = out[-1][:-1] + _CACHE_TAIL
+    out.append(b"]}]" if role else b"]")
+    return out
 
 
 def tools_json(tools: list[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -5,9 +5,10 @@ each message is serialised once, the bytes are kept (keyed by the message object
 so its id cannot be reused), and a request body is the cached pieces joined. At 100,000 messages
 that is a join of bytes instead of re-encoding tens of megabytes of JSON per turn.
 
-A message changed in place after it was sent would be sent stale, so a cheap signature (number
-of keys, length of the content, number of tool calls) is checked on every hit; the agent itself
-never edits a sent message (it appends, or builds a new list on compaction and `/clear`).
+A message changed in place after it was sent would be sent stale, so each hit checks that the
+message still has the same content object and number of keys (a new content string or an added
+key is seen; an edit inside a content list is not). The agent itself never edits a sent
+message: it appends, or builds a new list on compaction and `/clear`.
 """
 from __future__ import annotations
 
@@ -17,19 +18,15 @@ from typing import Any, Callable
 __all__ = ["MessageCache", "dumps"]
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON; text that cannot be UTF-8 (a lone surrogate) is sent \\u-escaped."""
     try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _COMPACT.encode(value).encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(value, separators=(",", ":")).encode("ascii")
-
-
-def _signature(message: dict[str, Any]) -> tuple[int, int, int]:
-    content = message.get("content")
-    size = len(content) if isinstance(content, (str, list)) else -1
-    calls = message.get("tool_calls")
-    return len(message), size, len(calls) if isinstance(calls, list) else -1
 
 
 class MessageCache:
@@ -37,15 +34,15 @@ class MessageCache:
 
     def __init__(self, encode: Callable[[dict[str, Any]], Any]) -> None:
         self._encode = encode
-        self._map: dict[int, tuple[dict[str, Any], tuple[int, int, int], Any]] = {}
+        self._map: dict[int, tuple[dict[str, Any], Any, int, Any]] = {}
 
     def get(self, message: dict[str, Any]) -> Any:
         hit = self._map.get(id(message))
-        signature = _signature(message)
-        if hit is not None and hit[0] is message and hit[1] == signature:
-            return hit[2]
+        content = message.get("content")
+        if hit is not None and hit[0] is message and hit[1] is content and hit[2] == len(message):
+            return hit[3]
         value = self._encode(message)
-        self._map[id(message)] = (message, signature, value)
+        self._map[id(message)] = (message, content, len(message), value)
         return value
 
     def all(self, messages: list[dict[str, Any]]) -> list[Any]:

@@ -50,8 +50,14 @@ def build_body(cfg: ModelConfig, messages: list[dict[str, Any]], tools: list[dic
         head.setdefault("reasoning_effort", effort)
     if tools:
         head["tools"] = tools
-    rest = dumps(head)
-    return b'{"messages":[' + b",".join(_messages.all(messages)) + b"]," + rest[1:]
+    tail = b"]," + dumps(head)[1:]
+    pieces = list(_messages.all(messages))
+    if not pieces:
+        return b'{"messages":[' + tail
+    # one copy of the history's bytes (at 100,000 messages each extra copy is tens of ms)
+    pieces[0] = b'{"messages":[' + pieces[0]
+    pieces[-1] = pieces[-1] + tail
+    return b",".join(pieces)
 
 
 async def open_reply(cfg: ModelConfig, messages: list[dict[str, Any]],
