@@ -222,10 +222,17 @@ def main(argv: list[str] | None = None) -> int:
 
     as_program = argv is None
     code = boundary(dispatch, sys.argv[1:] if argv is None else argv)
-    if as_program and "litellm" in sys.modules:
-        # tearing down litellm's ~2,400 modules takes seconds; everything is written and closed
-        sys.stdout.flush()
-        sys.stderr.flush()
+    if as_program:
+        # Everything is written and closed by now. Tearing the interpreter down object by object
+        # takes seconds with litellm's ~2,400 modules, and tenths with a long session's history.
+        import logging
+
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):   # a closed pipe (`zot -p ... | head -1`)
+                pass
         os._exit(code)
     return code
 

@@ -189,3 +189,21 @@ def test_empty_or_fully_damaged_file_gives_empty_session(tmp_path: Path, data: b
 def test_missing_file_raises(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_session(tmp_path / "nope.jsonl")
+
+
+def test_stored_message_json_is_kept_for_reuse_whatever_the_layout(tmp_path: Path) -> None:
+    from zot.agent.session_store import encode_record, message_record
+
+    written = [{"role": "user", "content": "ünï \"q\" \\ {x}"},
+               {"role": "assistant", "content": None, "tool_calls": [call("c1")]},
+               {"role": "tool", "tool_call_id": "c1", "content": "ok"}]
+    lines = [encode_record(message_record(m)).rstrip(b"\n") for m in written]
+    lines.append(b'{"message":{"role":"user","content":"key order of another writer"},"type":"message"}')
+    lines.append(b'{"type":"message","ts":"t","message":{"role":"user","content":"broken"')
+    lines.append(b'{"type":"message","ts":"t","message":{"role":"assistant","content":"last"},"usage":null}')
+    s = load_session(write(tmp_path, HEADER, *lines))
+    assert contents(s) == [m["content"] for m in written] + ["key order of another writer", "last"]
+    assert [w.line for w in s.warnings] == [6]
+    kept = s.message_json
+    assert [m for m, _ in kept] == [s.messages[i] for i in (0, 1, 2, 4)]      # zot's layout only
+    assert all(json.loads(data) == m for m, data in kept)

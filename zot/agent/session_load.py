@@ -53,6 +53,8 @@ class LoadedSession:
     usage: dict[str, int | float] = field(default_factory=dict)
     cost: float | None = None
     compaction: dict | None = None                     # the last valid compaction record
+    # each message with its JSON exactly as the file holds it, so a request can reuse the text
+    message_json: list[tuple[dict, bytes]] = field(default_factory=list, repr=False)
 
     @property
     def id(self) -> str:
@@ -95,10 +97,10 @@ def _parse_lines(path: Path, data: bytes, out: LoadedSession) -> list[int]:
             if not raw.strip():
                 skip(i, "only NUL bytes (zot or the machine stopped while writing)")
                 continue
-        if not raw.strip():
+        if not raw or raw.isspace():
             continue
         try:
-            rec = json.loads(raw)
+            rec = _decode(raw, out.message_json)
         except (ValueError, RecursionError):
             if i == len(lines):  # no newline after it: the write was cut short
                 skip(i, "the last line was cut off mid-write")
@@ -116,10 +118,43 @@ def _parse_lines(path: Path, data: bytes, out: LoadedSession) -> list[int]:
     return linenos
 
 
+_MESSAGE_LINE = b'{"type":"message","ts":"'
+_MESSAGE_KEY = '","message":'
+_decoder = json.JSONDecoder()
+
+
+def _decode(raw: bytes, message_json: list[tuple[dict, bytes]]) -> object:
+    """One line's record. A message record as zot writes it (`type`, `ts`, then `message`) is
+    decoded in two parts, the message and the rest, so the message's own JSON is kept as well:
+    resuming a long session sends it without encoding the history again. (Decoding text rather
+    than bytes also makes this quicker than one `json.loads` of the line.) Any other line, or
+    one whose parts do not decode, is decoded whole."""
+    if not raw.startswith(_MESSAGE_LINE):
+        return json.loads(raw)
+    text = raw.decode("utf-8")
+    key = text.find(_MESSAGE_KEY, len(_MESSAGE_LINE))
+    ts = text[len(_MESSAGE_LINE):key]
+    if key < 0 or '"' in ts or "\\" in ts:
+        return json.loads(text)
+    start = key + len(_MESSAGE_KEY)
+    try:
+        message, end = _decoder.raw_decode(text, start)
+        rest = json.loads("{" + text[end + 1:]) if text.startswith(",", end) else None
+    except ValueError:
+        return json.loads(text)
+    if not isinstance(message, dict) or not isinstance(rest, dict) or "message" in rest:
+        return json.loads(text)
+    message_json.append((message, text[start:end].encode("utf-8")))
+    return {"type": "message", "ts": ts, "message": message, **rest}
+
+
+_NUMBER = (int, float)   # exact types: a bool is not a count
+
+
 def _add_usage(totals: dict[str, int | float], usage: object) -> None:
-    if isinstance(usage, dict):
+    if type(usage) is dict:
         for key, value in usage.items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if type(value) in _NUMBER:
                 totals[key] = totals.get(key, 0) + value
 
 
@@ -226,12 +261,15 @@ def _repair(path: Path, raw: list[dict], lines: list[int], recorded: set[str],
 def _collector_paused() -> Iterator[None]:
     """Parsing a big session makes millions of dicts and lists, none of them in a cycle; the
     garbage collector would walk the growing heap again and again meanwhile (two thirds of the
-    time at 100,000 messages). It runs once afterwards instead."""
+    time at 100,000 messages), and once more just after. The loaded history lives as long as
+    the session, so it is frozen instead: later collections leave it alone (objects that die
+    are still freed, by reference counting)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 

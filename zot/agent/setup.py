@@ -87,9 +87,13 @@ def open_session(opts: Options, state: AgentState) -> list[str]:
         return []
     loaded = load_session(path)
     state.messages = list(loaded.messages)
-    import gc
+    from zot.llm.route import backend
 
-    gc.freeze()   # the history lives as long as the session: later collections need not walk it
+    if backend(state.model) == "openai":     # the first request sends the stored JSON as it is
+        from zot.llm.wire.body import reuse
+
+        reuse(loaded.message_json)
+    loaded.message_json.clear()
     if loaded.compaction:
         state.compaction = (loaded.compaction.get("summary", ""), int(loaded.compaction.get("first_kept", 0)))
     from zot.llm import Usage

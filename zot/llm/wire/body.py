@@ -12,6 +12,7 @@ message: it appends, or builds a new list on compaction and `/clear`.
 """
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any, Callable
 
@@ -42,8 +43,12 @@ class MessageCache:
         if hit is not None and hit[0] is message and hit[1] is content and hit[2] == len(message):
             return hit[3]
         value = self._encode(message)
-        self._map[id(message)] = (message, content, len(message), value)
+        self.put(message, value)
         return value
+
+    def put(self, message: dict[str, Any], value: Any) -> None:
+        """Remember `value` as the encoding of `message` (JSON it is already known by)."""
+        self._map[id(message)] = (message, message.get("content"), len(message), value)
 
     def all(self, messages: list[dict[str, Any]]) -> list[Any]:
         """`get` of each message, then forget messages no longer in the history (after a
@@ -52,3 +57,19 @@ class MessageCache:
         if len(self._map) > 2 * len(messages) + 256:
             self._map = {id(m): self._map[id(m)] for m in messages}
         return out
+
+
+#: The OpenAI wire's cache. That wire sends messages exactly as zot holds them, so JSON a message
+#: is already known by (the line a session file stores it on) can go in as is.
+OPENAI = MessageCache(dumps)
+
+
+def reuse(pairs: list[tuple[dict[str, Any], bytes]]) -> None:
+    """Seed the OpenAI wire's cache with `(message, its JSON)` pairs (a resumed session's)."""
+    was_enabled = gc.isenabled()
+    gc.disable()          # 100,000 small tuples, no cycles: no collection walks while they are made
+    try:
+        OPENAI._map.update({id(m): (m, m.get("content"), len(m), data) for m, data in pairs})
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -16,14 +16,12 @@ from zot.llm.config import ModelConfig
 from zot.llm.types import LLMError
 from zot.llm.wire import http
 from zot.llm.wire.base import Delta, ProviderError
-from zot.llm.wire.body import MessageCache, dumps
+from zot.llm.wire.body import OPENAI, dumps
 
 __all__ = ["base_url", "build_body", "open_reply"]
 
 DEFAULT_BASE = "https://api.openai.com/v1"
 REASONING_EFFORTS = ("minimal", "low", "medium", "high")
-
-_messages = MessageCache(dumps)
 
 
 def base_url(cfg: ModelConfig) -> str:
@@ -51,7 +49,7 @@ def build_body(cfg: ModelConfig, messages: list[dict[str, Any]], tools: list[dic
     if tools:
         head["tools"] = tools
     tail = b"]," + dumps(head)[1:]
-    pieces = list(_messages.all(messages))
+    pieces = list(OPENAI.all(messages))
     if not pieces:
         return b'{"messages":[' + tail
     # one copy of the history's bytes (at 100,000 messages each extra copy is tens of ms)
