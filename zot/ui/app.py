@@ -1,7 +1,8 @@
 """The interactive REPL: `zot` with no prompt.
 
-Start-up paints the prompt first; extensions load in a thread and litellm is imported in the
-background while the user types (anything sent meanwhile waits in the queue). With no model the
+Start-up paints the prompt first; extensions load in a thread and what the model's requests need
+is imported in the background while the user types (httpx for OpenAI-compatible and Anthropic
+models, litellm only for other providers; anything sent meanwhile waits in the queue). With no model the
 REPL still works: slash commands, extension commands and `/model` need none.
 
 The REPL is one more caller of the agent session (zot.agent.agent_session), exactly as `-p`

@@ -1,8 +1,8 @@
 """The status bar's own part: model, tokens, cost and how full the context is.
 
-The context window comes from the settings (`context_window`) or litellm's model map. The map
-lives in litellm, which the REPL imports in the background, so the window is looked up in a
-thread once litellm is there; until then the percentage is simply not shown.
+The context window comes from the settings (`context_window`) or litellm's bundled model map,
+read as data (litellm is not imported for it). The lookup runs in a thread once per model; until
+it is done the percentage is simply not shown.
 """
 from __future__ import annotations
 
