@@ -4,7 +4,8 @@
 give a model), so one table of scripted behaviours (text, fragmented and parallel tool calls,
 usage, errors, stalls, drops) runs through both protocols. A reply's OpenAI-shaped deltas map
 onto content blocks: text deltas to one text block, each tool call (told apart by `index`, else
-by `id`) to its own `tool_use` block whose argument fragments are `input_json_delta`s. Usage
+by `id`) to its own `tool_use` block whose argument fragments are `input_json_delta`s; a delta
+`{"thinking": text}` is a whole thinking block (signed `sig-N`, N its index). Usage
 `prompt_tokens` is split the Anthropic way: `input_tokens` is what was not read from the cache.
 """
 from __future__ import annotations
@@ -51,6 +52,14 @@ class _Blocks:
 
 def _frames_of(delta: dict[str, Any], blocks: _Blocks) -> list[bytes]:
     out: list[bytes] = []
+    if delta.get("thinking"):              # a whole thinking block, signed "sig-N"
+        index = blocks.new()
+        out += [_frame("content_block_start", {"index": index, "content_block": {
+                    "type": "thinking", "thinking": "", "signature": ""}}),
+                _frame("content_block_delta", {"index": index, "delta": {
+                    "type": "thinking_delta", "thinking": delta["thinking"]}}),
+                _frame("content_block_delta", {"index": index, "delta": {
+                    "type": "signature_delta", "signature": f"sig-{index}"}})]
     if delta.get("content"):
         if blocks.text is None:
             blocks.text = blocks.new()

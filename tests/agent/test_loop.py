@@ -226,3 +226,25 @@ def test_a_tool_that_crashes_becomes_an_error_result_and_the_run_goes_on(agent):
     assert "explode tool failed" in content and "KeyError" in content and "boom" in content
     [result] = of_type(events, ev.ToolResultEvent)
     assert result.is_error and not result.blocked
+
+
+def test_anthropic_thinking_is_sent_back_with_the_tool_calls_it_led_to(agent):
+    from tests.fakellm import chunks
+    from zot.llm import ModelConfig
+
+    model = ModelConfig("anthropic/claude-sonnet-4-5", api_base=agent.server.anthropic_url, api_key="test",
+                        reasoning="medium", idle_timeout=10.0)
+    agent.server.enqueue(
+        chunks([{"thinking": "the user wants the folder listed"},
+                {"tool_calls": [{"index": 1, "id": "toolu_1", "type": "function",
+                                 "function": {"name": "ls", "arguments": "{}"}}]}], finish_reason="tool_calls"),
+        text("Listed."))
+    end, _ = agent.run("list it", agent.state(model))
+    assert end.answer == "Listed."
+    first, second = agent.server.requests
+    assert first["thinking"] == {"type": "enabled", "budget_tokens": 2048}
+    assistant = second["messages"][1]
+    assert assistant["role"] == "assistant"
+    assert assistant["content"][0] == {"type": "thinking", "thinking": "the user wants the folder listed",
+                                       "signature": "sig-0"}
+    assert assistant["content"][1]["type"] == "tool_use"

@@ -105,3 +105,39 @@ def test_each_message_is_encoded_once_and_a_changed_one_again():
     history[2]["name"] = "x"
     assert [json.loads(b) for b in cache.all(history)] == history
     assert encoded[4:] == ["changed", "m2"]
+
+
+@pytest.mark.parametrize("model,level,sent", [
+    ("openai/gpt-5", "high", "high"),
+    ("openai/gpt-4o", "high", None),            # the map says gpt-4o does not reason: not sent
+    ("openai/gpt-5", None, None),
+])
+def test_reasoning_effort_goes_to_models_that_reason(model, level, sent):
+    body = json.loads(openai.build_body(ModelConfig(model, reasoning=level), [{"role": "user", "content": "x"}],
+                                        None, {}))
+    assert body.get("reasoning_effort") == sent
+
+
+@pytest.mark.parametrize("model,level,budget", [
+    ("anthropic/claude-sonnet-4-5", "low", 1024),
+    ("anthropic/claude-sonnet-4-5", "high", 4096),
+    ("anthropic/claude-3-5-haiku-20241022", "high", None),
+])
+def test_reasoning_is_an_anthropic_thinking_budget(model, level, budget):
+    cfg = ModelConfig(model, reasoning=level)
+    body = json.loads(anthropic.build_body(cfg, [{"role": "user", "content": "x"}], None, {"temperature": 0.5}))
+    if budget is None:
+        assert "thinking" not in body and body["temperature"] == 0.5
+    else:
+        assert body["thinking"] == {"type": "enabled", "budget_tokens": budget}
+        assert "temperature" not in body and body["max_tokens"] > budget
+
+
+def test_thinking_blocks_go_back_to_anthropic_but_not_to_openai():
+    thinking = {"type": "thinking", "thinking": "let me see", "signature": "sig-0"}
+    history = [{"role": "user", "content": "q"},
+               {"role": "assistant", "content": None, "tool_calls": [CALL], "thinking_blocks": [thinking]},
+               {"role": "tool", "tool_call_id": "c1", "content": "r"}]
+    assert anthropic_body(history)["messages"][1]["content"][0] == thinking
+    sent = json.loads(openai.build_body(ModelConfig("openai/gpt-4o"), history, None, {}))["messages"]
+    assert "thinking_blocks" not in sent[1] and sent[1]["tool_calls"] == [CALL]

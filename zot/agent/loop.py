@@ -197,6 +197,8 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
 
 def _assistant_message(completion) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": completion.text or None}
+    if completion.thinking_blocks:   # Anthropic wants them back with the tool calls they led to
+        message["thinking_blocks"] = completion.thinking_blocks
     if completion.tool_calls:
         message["tool_calls"] = [{"id": c.id, "type": "function",
                                   "function": {"name": c.name, "arguments": c.raw_arguments or "{}"}}

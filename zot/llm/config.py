@@ -14,8 +14,13 @@ class ModelConfig:
     first response), so a hung provider becomes an error instead of a frozen agent.
     `max_retries` and `retry_base_delay` drive zot's own retries (litellm's are turned off so
     that a retry never happens after text was already shown). `extra` is passed through to
-    `litellm.acompletion` unchanged (temperature, max_tokens, extra_headers, ...); `reasoning`
-    (low, medium, high) becomes `reasoning_effort` for models that support it.
+    `litellm.acompletion` unchanged (temperature, max_tokens, extra_headers, ...).
+
+    `backend` chooses how requests are sent: `None` lets `zot.llm.route` decide (zot's own
+    client for OpenAI-compatible and Anthropic models, litellm for the rest), `"litellm"` forces
+    litellm for any model, as the `ZOT_LLM=litellm` environment variable does. `reasoning` (low,
+    medium, high) asks a model that can reason (by litellm's map) to think: OpenAI's
+    `reasoning_effort`, an Anthropic thinking budget; other models ignore it.
     """
 
     model: str

@@ -24,7 +24,7 @@ from typing import Any
 
 from zot.llm.types import Usage
 
-__all__ = ["cost", "entries", "entry", "map_path"]
+__all__ = ["cost", "entries", "entry", "map_path", "supports_reasoning"]
 
 FILE = "model_prices_and_context_window_backup.json"
 
@@ -115,6 +115,11 @@ def entry(model: str) -> dict[str, Any] | None:
         if found is not None and _same_provider(prefix, found.get("litellm_provider")):
             return found
     return None
+
+
+def supports_reasoning(model: str) -> bool:
+    """Whether the map says `model` can reason (so a reasoning level may be sent to it)."""
+    return bool((entry(model) or {}).get("supports_reasoning"))
 
 
 def _price(info: dict[str, Any], key: str, fallback: float | None) -> float | None:

@@ -79,6 +79,7 @@ class _State:
     finish_reason: str | None = None
     model: str | None = None
     streamed: bool = False  # something reached the caller: no retry from here on
+    thinking: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def _attempt(open_reply: Opener, cfg: ModelConfig, messages: list[dict[str, Any]],
@@ -178,6 +179,8 @@ def _consume(delta: Delta, state: _State, on_text: TextCallback | None) -> None:
         state.streamed = True
     if delta.finish_reason:
         state.finish_reason = delta.finish_reason
+    if delta.thinking:
+        state.thinking.append(delta.thinking)
 
 
 def _completion(cfg: ModelConfig, state: _State) -> Completion:
@@ -191,6 +194,7 @@ def _completion(cfg: ModelConfig, state: _State) -> Completion:
         usage=to_usage(state.usage, cfg.model),
         stop_reason=stop,
         model=state.model or cfg.model,
+        thinking_blocks=state.thinking,
     )
 
 

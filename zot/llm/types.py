@@ -67,7 +67,8 @@ class Completion:
 
     `stop_reason` is the provider's finish reason as litellm normalises it (`stop`,
     `tool_calls`, `length`, `content_filter`, ...). `model` is the model that answered (the
-    provider's name for it when it says, else the configured name).
+    provider's name for it when it says, else the configured name). `thinking_blocks` are
+    Anthropic thinking blocks (with their signatures), kept to be sent back with the message.
     """
 
     text: str
@@ -75,6 +76,7 @@ class Completion:
     usage: Usage = field(default_factory=Usage)
     stop_reason: str = "stop"
     model: str = ""
+    thinking_blocks: list[dict[str, Any]] = field(default_factory=list)
 
 
 class LLMError(Exception):

@@ -66,7 +66,7 @@ def build_body(cfg: ModelConfig, messages: list[dict[str, Any]], tools: list[dic
         extra["stop_sequences"] = [stop] if isinstance(stop, str) else stop
     head.update(extra)
     head.setdefault("max_tokens", _max_tokens(cfg.model))
-    budget = THINKING_BUDGET.get(str(getattr(cfg, "reasoning", None)))
+    budget = THINKING_BUDGET.get(str(cfg.reasoning)) if prices.supports_reasoning(cfg.model) else None
     if budget and "thinking" not in head:
         head["thinking"] = {"type": "enabled", "budget_tokens": budget}
         head["max_tokens"] = max(int(head["max_tokens"]), budget + 1024)
@@ -100,6 +100,7 @@ class AnthropicReply:
         self._done = False
         self._stop: str | None = None
         self._usage: dict[str, int] = {}
+        self._thinking: dict[int, dict[str, Any]] = {}
 
     def __aiter__(self) -> AsyncIterator[Delta]:
         return self._deltas()
@@ -133,10 +134,22 @@ class AnthropicReply:
         if kind == "message_start":
             message = obj.get("message") or {}
             return Delta(model=message.get("model") or None, usage=self._count(message.get("usage")))
+        index = obj.get("index", 0)
         if kind == "content_block_start":
-            return _block_start(obj.get("index", 0), obj.get("content_block") or {})
+            block = obj.get("content_block") or {}
+            if block.get("type") in ("thinking", "redacted_thinking"):
+                self._thinking[index] = dict(block)
+            return _block_start(index, block)
         if kind == "content_block_delta":
-            return _block_delta(obj.get("index", 0), obj.get("delta") or {})
+            delta = obj.get("delta") or {}
+            thinking = self._thinking.get(index)
+            if thinking is not None and delta.get("type") == "thinking_delta":
+                thinking["thinking"] = thinking.get("thinking", "") + (delta.get("thinking") or "")
+            elif thinking is not None and delta.get("type") == "signature_delta":
+                thinking["signature"] = delta.get("signature") or ""
+            return _block_delta(index, delta)
+        if kind == "content_block_stop" and index in self._thinking:
+            return Delta(thinking=self._thinking.pop(index))
         if kind == "message_delta":
             reason = (obj.get("delta") or {}).get("stop_reason")
             if reason:

@@ -13,7 +13,8 @@ class Delta:
 
     `tool_calls` are fragments in OpenAI's streaming shape (`index`, `id`, `function.name`,
     `function.arguments`), whatever the provider, so one accumulator assembles them all.
-    `usage` is the usage so far in OpenAI's names (or a litellm usage object).
+    `usage` is the usage so far in OpenAI's names (or a litellm usage object). `thinking` is
+    a finished Anthropic thinking block, which must go back with the reply's tool calls.
     """
 
     text: str | None = None
@@ -21,6 +22,7 @@ class Delta:
     finish_reason: str | None = None
     usage: Any = None
     model: str | None = None
+    thinking: dict[str, Any] | None = None
 
 
 class Reply(Protocol):

@@ -59,9 +59,16 @@ class MessageCache:
         return out
 
 
-#: The OpenAI wire's cache. That wire sends messages exactly as zot holds them, so JSON a message
-#: is already known by (the line a session file stores it on) can go in as is.
-OPENAI = MessageCache(dumps)
+def openai_json(message: dict[str, Any]) -> bytes:
+    """A message as the OpenAI wire sends it: as zot holds it, less Anthropic's thinking blocks."""
+    if "thinking_blocks" in message:
+        message = {k: v for k, v in message.items() if k != "thinking_blocks"}
+    return dumps(message)
+
+
+#: The OpenAI wire's cache. That wire sends messages as zot holds them, so JSON a message is
+#: already known by (the line a session file stores it on) can go in as is.
+OPENAI = MessageCache(openai_json)
 
 
 def reuse(pairs: list[tuple[dict[str, Any], bytes]]) -> None:
@@ -69,7 +76,8 @@ def reuse(pairs: list[tuple[dict[str, Any], bytes]]) -> None:
     was_enabled = gc.isenabled()
     gc.disable()          # 100,000 small tuples, no cycles: no collection walks while they are made
     try:
-        OPENAI._map.update({id(m): (m, m.get("content"), len(m), data) for m, data in pairs})
+        OPENAI._map.update({id(m): (m, m.get("content"), len(m), data) for m, data in pairs
+                            if "thinking_blocks" not in m})
     finally:
         if was_enabled:
             gc.enable()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any, AsyncIterator
 
+from zot.llm import prices
 from zot.llm.config import ModelConfig
 from zot.llm.types import LLMError
 from zot.llm.wire import http
@@ -43,9 +44,8 @@ def build_body(cfg: ModelConfig, messages: list[dict[str, Any]], tools: list[dic
     """The request body; the messages come from the per-message cache."""
     head: dict[str, Any] = dict(extra)
     head.update(model=cfg.model.partition("/")[2], stream=True, stream_options={"include_usage": True})
-    effort = getattr(cfg, "reasoning", None)
-    if effort in REASONING_EFFORTS:
-        head.setdefault("reasoning_effort", effort)
+    if cfg.reasoning in REASONING_EFFORTS and prices.supports_reasoning(cfg.model):
+        head.setdefault("reasoning_effort", cfg.reasoning)
     if tools:
         head["tools"] = tools
     tail = b"]," + dumps(head)[1:]

@@ -10,7 +10,7 @@ import asyncio
 from types import ModuleType
 from typing import Any, AsyncIterator
 
-from zot.llm import _litellm
+from zot.llm import _litellm, prices
 from zot.llm.config import ModelConfig
 from zot.llm.types import LLMError
 from zot.llm.wire.base import Delta
@@ -39,9 +39,8 @@ def request(cfg: ModelConfig, messages: list[dict[str, Any]],
         stream_options={"include_usage": True},
         num_retries=0,
     )
-    effort = getattr(cfg, "reasoning", None)
-    if effort:
-        kwargs.setdefault("reasoning_effort", effort)
+    if cfg.reasoning and cfg.reasoning != "off" and prices.supports_reasoning(cfg.model):
+        kwargs.setdefault("reasoning_effort", cfg.reasoning)
     if tools:
         kwargs["tools"] = tools
     if cfg.api_base is not None:
