@@ -116,3 +116,16 @@ def test_zot_llm_litellm_sends_the_same_run_through_litellm(monkeypatch):
     assert (result["code"], result["requests"]) == (0, 2)
     assert "from-the-tool" in result["tool_result"]
     assert result["litellm"] is True
+
+
+def test_preloading_for_an_openai_or_anthropic_model_leaves_litellm_alone():
+    result = run_python("""
+        import json, sys
+        from zot.llm import ModelConfig, model_info, preload
+        for model in ("openai/gpt-4o", "anthropic/claude-sonnet-4-5"):
+            preload(ModelConfig(model)).join(30)
+        window = model_info("anthropic/claude-sonnet-4-5").context_window
+        print(json.dumps({"litellm": "litellm" in sys.modules, "httpx": "httpx" in sys.modules,
+                          "window": window}))
+    """)
+    assert (result["litellm"], result["httpx"], result["window"]) == (False, True, 200000)

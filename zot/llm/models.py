@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from zot.llm import _litellm, prices
 from zot.llm.config import ModelConfig
+from zot.llm.route import backend
 
 __all__ = ["ModelInfo", "loaded", "model_info", "preload"]
 
@@ -67,14 +68,12 @@ def preload(cfg: ModelConfig | None = None) -> threading.Thread:
     Safe to call more than once; returns the loading thread (one per kind). An import failure
     is swallowed here and raised again, with its traceback, by the first real use.
     """
-    from zot.llm.route import backend
-
-    kind = "litellm" if cfg is None or backend(cfg) == "litellm" else "lean"
+    kind = "litellm" if cfg is None else backend(cfg)
     with _preload_lock:
         thread = _preload_threads.get(kind)
         if thread is None:
-            target = _load_litellm if kind == "litellm" else _load_lean
-            thread = threading.Thread(target=target, name=f"zot-{kind}-preload", daemon=True)
+            target, args = (_load_litellm, ()) if kind == "litellm" else (_load_lean, (cfg,))
+            thread = threading.Thread(target=target, args=args, name=f"zot-{kind}-preload", daemon=True)
             _preload_threads[kind] = thread
             thread.start()
         return thread
@@ -87,11 +86,12 @@ def _load_litellm() -> None:
         pass
 
 
-def _load_lean() -> None:
+def _load_lean(cfg: ModelConfig) -> None:
     try:
-        from zot.llm.wire import http
+        from zot.llm.wire import anthropic, http, openai
 
-        http.warm()
+        url = anthropic.url(cfg) if backend(cfg) == "anthropic" else openai.base_url(cfg)
+        http.warm(secure=url.startswith("https:"))
     except BaseException:  # noqa: BLE001 - reported by the first real use instead
         pass
 

@@ -38,13 +38,16 @@ def _tls() -> Any:
         return _ssl_context
 
 
-def warm() -> None:
-    """Import what a first request needs ahead of it (called from `zot.llm.preload`)."""
+def warm(secure: bool = False) -> None:
+    """Do ahead of the first request what it would wait for (called from `zot.llm.preload`):
+    imports, reading the price map, and the TLS context when the model is reached over HTTPS."""
     import httpx_sse  # noqa: F401
 
     from zot.llm import prices
 
     prices.entry("")
+    if secure:
+        _tls()
 
 
 def _client(url: str) -> httpx.AsyncClient:
