@@ -194,7 +194,9 @@ async def _per_request(server: FakeLLMServer, n: int, turns: int, litellm_too: b
             t = time.perf_counter()
             async with client.stream("POST", server.url + "/chat/completions", content=body,
                                      headers={"Content-Type": "application/json"}) as reply:
-                await reply.aread()
+                async for line in reply.aiter_lines():     # read up to [DONE], as any client does
+                    if line.startswith("data: [DONE]"):
+                        break
             plain_t = time.perf_counter() - t
             server.requests.clear()
             if turn:

@@ -41,10 +41,12 @@ def _tls() -> Any:
 def warm(secure: bool = False) -> None:
     """Do ahead of the first request what it would wait for (called from `zot.llm.preload`):
     imports, reading the price map, and the TLS context when the model is reached over HTTPS."""
+    import anyio._backends._asyncio  # noqa: F401 - what httpcore's first request would import
     import httpx_sse  # noqa: F401
 
     from zot.llm import prices
 
+    httpx.AsyncClient(verify=False)    # the transport's own lazy imports
     prices.entry("")
     if secure:
         _tls()
