@@ -14,7 +14,8 @@ model is the local fake server (tests/fakellm.py); bytecode is written, as in a 
     messages, as a conversation does) against a plain httpx POST of the same body to the same
     server, already encoded (the floor: transport and the server's own parsing); the litellm
     path at 1,000 and 10,000. Target: within 2x of the plain POST.
-(d) Resuming a 100,000-message session: `zot -c -p` end to end (target < 2 s), and `load_session`.
+(d) Resuming a 100,000-message session: `zot -c -p` end to end (target < 2 s), `load_session`
+    alone, and one run through litellm.
 """
 from __future__ import annotations
 
@@ -246,10 +247,15 @@ def resume(root: Path, env: dict[str, str], runs: int) -> None:
             raise RuntimeError(f"resume answered {out!r}")
         if n:
             ends.append(elapsed)
+    with FakeLLMServer() as server:                  # once through litellm, for the comparison
+        server.enqueue(text("continuing", usage=usage(90_000, 5)))
+        slow, _, _ = run_measured([str(ZOT), "-c", "-p", "next step", "--model", "openai/fake",
+                                   "--api-base", server.url, "--api-key", "test"], proj, {**env, "ZOT_LLM": "litellm"})
     med = statistics.median(ends)
     print(f"(d) resume a 100,000-message session ({path.stat().st_size / 1e6:.0f} MB, {sent:,} messages sent after "
           f"its compaction): zot -c -p median {med:.2f} s (min {min(ends):.2f}, n={runs}; {verdict(med < 2)}, < 2 s); "
-          f"load_session alone {statistics.median(loads):.2f} s; peak RSS {peak:.0f} MiB")
+          f"load_session alone {statistics.median(loads):.2f} s; peak RSS {peak:.0f} MiB; through litellm (ZOT_LLM=litellm, "
+          f"one run) {slow:.1f} s")
 
 
 def main() -> None:
