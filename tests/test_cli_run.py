@@ -1,8 +1,8 @@
 """`zot -p`, `zot --json`, `zot -c` and `zot sessions` as a user runs them: real subprocesses of
 the installed console script, the model being the local fake server.
 
-Starting zot with a model costs seconds (litellm's import), so the one-shot runs are declared as
-scenarios with `@scenario(...)` and started all at once, each with its own home, project and
+Starting zot costs a few tenths of a second (seconds when a run goes through litellm), so the
+one-shot runs are declared as scenarios with `@scenario(...)` and started all at once, each with its own home, project and
 server; each test then checks its scenario's outcome. The crash test runs on its own.
 """
 from __future__ import annotations
