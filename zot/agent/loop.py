@@ -247,8 +247,8 @@ async def _message_transforms(state: AgentState, text: str, emit: Emit) -> str:
 
 
 def user_content(text: str, images: list[dict[str, Any]] | None) -> Any:
-    """The user message's content: the text, or text and images as OpenAI-style parts (litellm
-    translates them for every provider). An image is `{"mime_type": ..., "data": base64}`."""
+    """The user message's content: the text, or text and images as OpenAI-style parts (zot's
+    Anthropic client and litellm translate them). An image is `{"mime_type": ..., "data": base64}`."""
     if not images:
         return text
     parts: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
