@@ -56,20 +56,32 @@ def verdict(ok: bool) -> str:
 TIME = Path("/usr/bin/time")
 
 
-def run_measured(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, peak resident MiB, stdout) of one child process.
+CPU: dict[str, list[float]] = {}     # CPU seconds (user + system) of each measured run, by label
+
+
+def run_measured(argv: list[str], cwd: Path, env: dict[str, str], label: str = "") -> tuple[float, float, str]:
+    """(wall seconds, peak resident MiB, stdout) of one child process; its CPU time goes to
+    `CPU[label]` (on a machine shared with other work, wall time grows and CPU time much less).
 
     The peak comes from /usr/bin/time when there is one: a child forked straight from this
     (large) process would count this process's memory in its own peak."""
     start = time.perf_counter()
-    measured = [str(TIME), "-f", "%M", *argv] if TIME.exists() else argv
+    measured = [str(TIME), "-f", "%U %S %M", *argv] if TIME.exists() else argv
     proc = subprocess.run(measured, cwd=cwd, env=env, capture_output=True)
     elapsed = time.perf_counter() - start
     err = proc.stderr.decode()
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[:3]} exited {proc.returncode}: {err[-500:]}")
-    peak = float(err.split()[-1]) / 1024 if TIME.exists() else float("nan")
-    return elapsed, peak, proc.stdout.decode()
+    if TIME.exists():
+        user, system, peak_kib = err.split()[-3:]
+        CPU.setdefault(label, []).append(float(user) + float(system))
+        return elapsed, float(peak_kib) / 1024, proc.stdout.decode()
+    return elapsed, float("nan"), proc.stdout.decode()
+
+
+def cpu(label: str) -> str:
+    runs = CPU.get(label) or []
+    return f", CPU {statistics.median(runs):.3f} s" if runs else ""
 
 
 def two_turns(root: Path, env: dict[str, str], runs: int) -> None:
@@ -87,7 +99,7 @@ def two_turns(root: Path, env: dict[str, str], runs: int) -> None:
                                    text("Done: it printed from-the-tool.", chunks=4, usage=usage(340, 8)))
                     argv = [str(ZOT), "-p", "run echo", "--model", "openai/gpt-4o", "--api-base", server.url,
                             "--api-key", "test", "--yes"]
-                elapsed, peak, out = run_measured(argv, proj, {**env, **(extra or {})})
+                elapsed, peak, out = run_measured(argv, proj, {**env, **(extra or {})}, kind if n else "")
                 if extra is not None and "from-the-tool" not in out:
                     raise RuntimeError(f"{kind}: unexpected answer {out!r}")
                 if n:
@@ -99,7 +111,7 @@ def two_turns(root: Path, env: dict[str, str], runs: int) -> None:
         label = {"lean": "zot -p, zot's own client", "litellm": "zot -p, ZOT_LLM=litellm",
                  "import litellm": 'python -c "import litellm"'}[kind]
         print(f"(a) {label:<32} median {med[kind]:.3f} s (min {min(times[kind]):.3f}, max {max(times[kind]):.3f}), "
-              f"peak RSS {mem[kind]:.0f} MiB, n={runs}")
+              f"peak RSS {mem[kind]:.0f} MiB{cpu(kind)}, n={runs}")
     ratio = med["litellm"] / med["lean"]
     print(f"    lean < 0.5 s: {verdict(med['lean'] < 0.5)}; litellm path / lean = {ratio:.1f}x "
           f"(>= 4x: {verdict(ratio >= 4)}); import litellm alone / lean = {med['import litellm'] / med['lean']:.1f}x; "
@@ -133,6 +145,8 @@ def repl(root: Path, runs: int) -> None:
                 sent = time.perf_counter()
                 term.wait_for("Hello from the model.", timeout=60, screen_only=True)
                 elapsed = time.perf_counter() - t0
+                ticks = Path(f"/proc/{term.child.pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13]
+                used = sum(int(t) for t in ticks) / os.sysconf("SC_CLK_TCK")
                 after_enter.append(time.perf_counter() - sent) if backend == "auto" and n else None
                 term.settle(1.0)
                 resident = rss_of(term.child.pid)
@@ -140,9 +154,11 @@ def repl(root: Path, runs: int) -> None:
                 if n:
                     times.append(elapsed)
                     memory.append(resident)
+                    CPU.setdefault("repl-" + backend, []).append(used)
     os.environ.pop("ZOT_LLM", None)
     print(f"(b) REPL, launch to the first answer on the screen: median {statistics.median(answers):.3f} s "
-          f"(min {min(answers):.3f}, max {max(answers):.3f}, n={runs}); {verdict(statistics.median(answers) < 0.7)} "
+          f"(min {min(answers):.3f}, max {max(answers):.3f}{cpu('repl-auto')} in zot, n={runs}); "
+          f"{verdict(statistics.median(answers) < 0.7)} "
           f"(< 0.7 s); Enter to answer {statistics.median(after_enter):.3f} s. With ZOT_LLM=litellm: launch to answer median "
           f"{statistics.median(answers_litellm):.3f} s (n={len(answers_litellm)})")
     print(f"    idle REPL resident memory after answering: median {statistics.median(idle):.0f} MiB "
@@ -231,6 +247,8 @@ def resume(root: Path, env: dict[str, str], runs: int) -> None:
     proj = git_project(root / "d")
     os.environ["ZOT_HOME"] = env["ZOT_HOME"]
     path = generate(proj, 100_000)
+    with open(path, "rb+") as fh:     # on disk before timing: zot's fsync on close must not write 72 MB
+        os.fsync(fh.fileno())
     loads = []
     for _ in range(3):
         t = time.perf_counter()
@@ -241,7 +259,8 @@ def resume(root: Path, env: dict[str, str], runs: int) -> None:
         with FakeLLMServer() as server:
             server.enqueue(text("continuing", usage=usage(90_000, 5)))
             elapsed, peak, out = run_measured([str(ZOT), "-c", "-p", "next step", "--model", "openai/fake",
-                                               "--api-base", server.url, "--api-key", "test"], proj, env)
+                                               "--api-base", server.url, "--api-key", "test"], proj, env,
+                                              "resume" if n else "")
             sent = len(server.requests[0]["messages"])
         if out.strip() != "continuing":
             raise RuntimeError(f"resume answered {out!r}")
@@ -253,7 +272,8 @@ def resume(root: Path, env: dict[str, str], runs: int) -> None:
                                    "--api-base", server.url, "--api-key", "test"], proj, {**env, "ZOT_LLM": "litellm"})
     med = statistics.median(ends)
     print(f"(d) resume a 100,000-message session ({path.stat().st_size / 1e6:.0f} MB, {sent:,} messages sent after "
-          f"its compaction): zot -c -p median {med:.2f} s (min {min(ends):.2f}, n={runs}; {verdict(med < 2)}, < 2 s); "
+          f"its compaction): zot -c -p median {med:.2f} s (min {min(ends):.2f}{cpu('resume')} in zot, n={runs}; "
+          f"{verdict(med < 2)}, < 2 s); "
           f"load_session alone {statistics.median(loads):.2f} s; peak RSS {peak:.0f} MiB; through litellm (ZOT_LLM=litellm, "
           f"one run) {slow:.1f} s")
 
