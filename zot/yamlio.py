@@ -340,7 +340,13 @@ def _syntax_diag(path: Path, exc: Exception, text: str = "") -> Diagnostic:
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     hint = "check the indentation and quoting on this line and the one before it"
     deeper = _indented_deeper(lines, line) if "mapping values are not allowed" in problem else None
-    if "quoted scalar" in context:
+    if "unknown escape character" in problem:
+        escape = problem.rsplit("'", 2)[-2] if problem.count("'") >= 2 else ""
+        message = f"YAML syntax error: `\\{escape}` is not an escape YAML knows inside double quotes"
+        hint = ("YAML reads backslashes in double quotes as escapes: use single quotes so they stay as "
+                "written (a regex like '\\d+' or '\\bword\\b')")
+        col = max(col - 1, 1)     # at the backslash
+    elif "quoted scalar" in context:
         hint = "the quote that starts here is never closed: add the closing quote"
     elif deeper is not None:
         hint = (f"this line is indented deeper than `{deeper}:` above, so YAML reads it as part of that "

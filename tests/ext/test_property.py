@@ -161,7 +161,8 @@ def test_the_seeds_are_valid(tmp_path):
         path = tmp_path / str(i) / name
         path.parent.mkdir()
         path.write_text(text, encoding="utf-8")
-        assert validate_paths([path]).diagnostics == [], name
+        # a manifest copied here without the files beside it misses its script: only that may be said
+        assert [d for d in validate_paths([path]).diagnostics if d.code != "missing-file"] == [], name
 
 
 def test_nested_deeper_than_the_parser_allows_is_one_diagnostic(tmp_path):

@@ -124,6 +124,7 @@ def test_a_clean_file_exits_0(project):
 
 def test_warnings_alone_exit_0(project):
     add_ext(project, "scripted", WARNS)
+    (project / ".zot" / "extensions" / "scripted" / "main.py").write_text("")   # the script it starts
 
     out = zot("ext", "validate", cwd=project)
 
@@ -135,6 +136,7 @@ def test_warnings_alone_exit_0(project):
 
 def test_one_error_among_warnings_exits_1(project):
     add_ext(project, "scripted", WARNS)
+    (project / ".zot" / "extensions" / "scripted" / "main.py").write_text("")   # the script it starts
     add_ext(project, "blocky", BLOCKY)
 
     out = zot("ext", "validate", cwd=project)

@@ -16,7 +16,6 @@ model or tool failure is never an exception: it ends the run with an `agent_end`
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -350,11 +349,12 @@ class AgentSession(Knobs):
     # ---------------------------------------------------------------- reading
 
     def facts(self) -> dict[str, Any]:
-        """What rules and commands may ask about: the model and the session's usage."""
+        """What rules, commands and widgets may ask about: the model, and the session's usage and
+        counters (zot.ext.facts, the same object the agent loop gives rules)."""
+        from zot.ext.facts import session_facts
+
         state = self.state
-        usage = dataclasses.asdict(state.usage)
-        return {"model": state.model.model, "session": {"usage": usage, "cost": state.usage.cost,
-                                                        "messages": len(state.messages)}}
+        return {"model": state.model.model, "session": session_facts(state.messages, state.usage, state.tools)}
 
     def snapshot(self) -> Snapshot:
         state = self.state

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zot.agent import events as ev
+from zot.ext.facts import session_facts
 from zot.ext.hooks import Hooks
 from zot.agent.toolpath import Outcome, PathContext, run_call
 from zot.llm import LLMError, ModelConfig, Usage, stream_chat
@@ -120,7 +121,7 @@ async def build_system(state: AgentState, emit: Emit, prompt: str = "") -> str:
 
     fragments: list[str] = list(state.system_extra)
     facts = {"cwd": str(state.cwd), "project": str(state.project_root), "model": state.model.model,
-             "prompt": prompt, "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost}}
+             "prompt": prompt, "session": session_facts(state.messages, state.usage, state.tools)}
     for frag in state.hooks.system_fragments:
         try:
             text = await frag.fragment(facts)
@@ -168,8 +169,7 @@ def _refusal(outcome: Outcome) -> dict[str, Any]:
 
 async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio.Event,
                      refused: list[dict[str, Any]]) -> None:
-    facts = {"model": state.model.model,
-             "session": {"usage": usage_dict(state.usage), "cost": state.usage.cost, "messages": len(state.messages)}}
+    facts = {"model": state.model.model, "session": {}}
     ctx = PathContext(tools=state.active_tools(), hooks=state.hooks,
                       tool_ctx=ToolContext(cwd=state.cwd, project_root=state.project_root, cancel=cancel,
                                            output_dir=state.output_dir, facts=facts),
@@ -182,6 +182,7 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
             _append(state, {"role": "tool", "tool_call_id": call.id, "content": CANCELLED})
             continue
         emit(ev.ToolCall(call.id, call.name, call.arguments))
+        facts["session"] = session_facts(state.messages, state.usage, state.tools)   # counts the calls before
         ctx.on_start = lambda c: emit(ev.ToolExecutionStart(c.id, c.tool, c.args, c.original_args))
         outcome = await run_call(call.id, call.name, call.arguments, call.error, ctx)
         if outcome.ran:

@@ -59,6 +59,20 @@ class ExprInfo:
     error: tuple[int, str] | None = None     # (column, message)
     names: set[str] = field(default_factory=set)
     attrs: dict[str, set[str]] = field(default_factory=dict)
+    chains: set[tuple[str, ...]] = field(default_factory=set)    # `session.usage.cost` -> its names
+
+
+def _chain(node: ast.AST) -> tuple[str, ...] | None:
+    parts: list[str] = []
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+        elif isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            parts.append(node.slice.value)
+        else:
+            return None
+        node = node.value
+    return (node.id, *reversed(parts)) if isinstance(node, ast.Name) else None
 
 
 @lru_cache(maxsize=4096)
@@ -73,6 +87,8 @@ def analyse(source: str) -> ExprInfo:
         info.error = (exc.offset or 1, f"syntax error: {exc.msg}")
         return info
     for node in ast.walk(tree):
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and (chain := _chain(node)) is not None:
+            info.chains.add(chain)
         if not isinstance(node, ALLOWED_NODES):
             info.error = (getattr(node, "col_offset", 0) + 1,
                           f"`{type(node).__name__}` is not allowed in an expression")

@@ -274,12 +274,15 @@ def _describe_schema(schema: Any) -> str:
 
 def check(doc: Document, plain: dict, kind: str) -> list[Diagnostic]:
     """Schema diagnostics for a parsed file, most specific cause first, one per problem."""
-    out: list[Diagnostic] = []
+    from zot.ext.checks import dedent
+
+    dedented = dedent.find(plain, load_schema(kind)) if kind == "extension" else []
+    out: list[Diagnostic] = dedent.diagnostics(doc, dedented)
     seen: set[tuple] = set()
     for error in validator(kind).iter_errors(plain):
         for diag in translate(doc, most_specific(error)):
             key = (diag.line, diag.column, diag.message)
-            if key not in seen:
+            if key not in seen and not any(d.covers(diag) for d in dedented):
                 seen.add(key)
                 out.append(diag)
     return out

@@ -236,6 +236,7 @@ class TemplateInfo:
     error: tuple[int, str] | None = None        # (template line, message)
     roots: set[str] = field(default_factory=set)
     attrs: dict[str, set[str]] = field(default_factory=dict)
+    chains: set[tuple[str, ...]] = field(default_factory=set)   # `session.usage.cost` -> (session, usage, cost)
 
 
 def looks_templated(text: str) -> bool:
@@ -287,7 +288,28 @@ def analyse(source: str) -> TemplateInfo:
                 info.attrs.setdefault(base.name, set()).add(node.attr)
             elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
                 info.attrs.setdefault(base.name, set()).add(node.arg.value)
+        chain = _chain(node)
+        if chain is not None and chain[0] in info.roots:
+            info.chains.add(chain)
     return info
+
+
+def _chain(node) -> tuple[str, ...] | None:
+    """`a.b['c'].d` as ('a', 'b', 'c', 'd'); None when a step is not a plain name."""
+    from jinja2 import nodes
+
+    parts: list[str] = []
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+        else:
+            return None
+        node = node.node
+    if not isinstance(node, nodes.Name):
+        return None
+    return (node.name, *reversed(parts))
 
 
 @lru_cache(maxsize=4096)

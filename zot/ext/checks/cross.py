@@ -69,27 +69,67 @@ def _single_tool(value: Any) -> str | None:
     return value if isinstance(value, str) and not (GLOB_CHARS & set(value)) else None
 
 
-def _check_args(m: Manifest, gname: str, guard: dict, tools: dict) -> Iterator[Diagnostic]:
-    tool = _single_tool(guard.get("tool"))
-    schema = tools.get(tool) if tool else None
-    if not schema:
-        return
-    props = mapping(schema.get("properties"))
-    if not props and schema.get("additionalProperties", True) is not False:
-        return
-    for path, matcher in matchers(guard.get("when"), ("guards", gname, "when")):
-        if "shell" in path[3:]:
-            continue  # matchers under shell.args see positional words, not tool arguments
-        arg = matcher.get("arg")
-        if arg is None and "shell" in matcher:
-            arg = "command"
-        if not isinstance(arg, str):
+def _closed_tools(value: Any, tools: dict) -> dict[str, dict]:
+    """The guard's tools (names, not globs) whose arguments are known: name -> properties."""
+    out: dict[str, dict] = {}
+    for _, name in _names(value):
+        schema = tools.get(name) if not (GLOB_CHARS & set(name)) else None
+        if not schema:
             continue
+        props = mapping(schema.get("properties"))
+        if props or schema.get("additionalProperties", True) is False:
+            out[name] = props
+    return out
+
+
+def _reads(node: Any, path: tuple, inherited: str | None) -> Iterator[tuple[tuple, dict, str | None]]:
+    """(path, matcher, the `arg` it reads, inherited from all/any/not) for each matcher that reads
+    a tool argument; matchers under `shell.args` read words of the command, not arguments."""
+    if not isinstance(node, dict):
+        return
+    arg = node.get("arg") if isinstance(node.get("arg"), str) else inherited
+    yield path, node, arg
+    for key in ("all", "any"):
+        for i, sub in enumerate(seq(node.get(key))):
+            yield from _reads(sub, path + (key, i), arg)
+    if isinstance(node.get("not"), dict):
+        yield from _reads(node["not"], path + ("not",), arg)
+
+
+def _listing(names: list[str]) -> str:
+    shown = [f"`{n}`" for n in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _check_args(m: Manifest, gname: str, guard: dict, tools: dict) -> Iterator[Diagnostic]:
+    """An `arg` none of the guard's tools has, and a `shell` test on tools without a shell
+    command: either way the rule can never match."""
+    known = _closed_tools(guard.get("tool"), tools)
+    if not known:
+        return
+    for path, matcher, arg in _reads(guard.get("when"), ("guards", gname, "when"), None):
+        if "shell" in matcher and arg is None:
+            lacking = [t for t, props in known.items() if "command" not in props]
+            if len(lacking) == len(known):
+                noun = "has" if len(lacking) == 1 else "have"
+                yield m.doc.diag(path + ("shell",), "never-matches",
+                                 f"a `shell` test reads a shell command, and {_listing(lacking)} {noun} none: "
+                                 "this rule can never match", "to match the file a write or edit changes, use "
+                                 "`path: {match: [...]}`; to match shell commands, put the rule on `tool: bash`",
+                                 at_key=True)
+            continue
+        if not isinstance(matcher.get("arg"), str):
+            continue      # no `arg` here: the default argument, or the one a parent names (checked there)
         root = arg.split(".", 1)[0]
-        if root not in props:
-            hint = did_you_mean(root, props, cutoff=0.5) + f"`{tool}` takes: " + ", ".join(f"`{p}`" for p in props)
-            where = path + ("arg",) if "arg" in matcher else path
-            yield m.doc.diag(where, "unknown-argument", f"the tool `{tool}` has no argument `{root}`", hint)
+        lacking = [t for t, props in known.items() if root not in props]
+        if len(lacking) < len(known):
+            continue      # a rule over several tools may read an argument only some have (`any:` branches)
+        choices = {p for t in lacking for p in known[t]}
+        takes = "; ".join(f"`{t}` takes: " + ", ".join(f"`{p}`" for p in known[t]) for t in lacking)
+        where = path + ("arg",)
+        subject = f"the tool {_listing(lacking)} has" if len(lacking) == 1 else f"the tools {_listing(lacking)} have"
+        yield m.doc.diag(where, "unknown-argument", f"{subject} no argument `{root}`",
+                         did_you_mean(root, choices, cutoff=0.5) + takes)
 
 
 def _check_examples(m: Manifest, gname: str, guard: dict, tools: dict) -> Iterator[Diagnostic]:

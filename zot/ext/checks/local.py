@@ -59,15 +59,21 @@ def check_template(doc: Document, site: Site, params: frozenset[str]) -> Iterato
     if info.error:
         line, message = info.error
         tag = re.search(r"unknown tag '([^']+)'", message)
-        yield _site_diag(doc, site.path, line, "bad-template", f"template error: {message}",
-                         "templates use Jinja syntax: `{{ variable }}`, `{% if x %}...{% endif %}`",
-                         tag.group(1) if tag else "")
+        named = re.search(r"No (filter|test) named '([^']+)'", message)
+        hint = "templates use Jinja syntax: `{{ variable }}`, `{% if x %}...{% endif %}`"
+        if named:
+            hint = _filter_hint(named.group(1), named.group(2))
+        yield _site_diag(doc, site.path, line, "bad-template", f"template error: {message}", hint,
+                         tag.group(1) if tag else named.group(2) if named else "")
         return
+    yield from _shape_diags(doc, site.path, {c for c in info.chains if c[0] in site.scope.roots}, "template")
     for root in sorted(info.roots - site.scope.roots):
         available = ", ".join(f"`{r}`" for r in sorted(site.scope.roots))
+        hint = _close(root, site.scope.roots) + f"available here: {available}"
+        if site.scope.where == "a matcher":
+            hint += "; a matcher is rendered once, when the extension loads: to test the call, use `expr:`"
         yield _site_diag(doc, site.path, 1, "undeclared-variable",
-                         f"the template uses `{root}`, which is not available in {site.scope.where}",
-                         _close(root, site.scope.roots) + f"available here: {available}", root)
+                         f"the template uses `{root}`, which is not available in {site.scope.where}", hint, root)
     if site.scope.args is not None:
         for attr in sorted(info.attrs.get("args", set()) - site.scope.args):
             declared = ", ".join(f"`{a}`" for a in sorted(site.scope.args)) or "none"
@@ -81,6 +87,32 @@ def check_template(doc: Document, site: Site, params: frozenset[str]) -> Iterato
         yield _site_diag(doc, site.path, 1, "undeclared-variable",
                          f"the template uses `params.{attr}`, which the extension does not declare",
                          _close(attr, params) + f"declared params: {declared}; add it under `params:`", attr)
+
+
+def _filter_hint(kind: str, name: str) -> str:
+    env = templates.environment()
+    known = sorted(n for n in (env.filters if kind == "filter" else env.tests) if not n.startswith("zot_"))
+    return _close(name, known) or f"{kind}s: " + ", ".join(known)
+
+
+def _shape_diags(doc: Document, path: tuple, chains: set, what: str) -> Iterator[Diagnostic]:
+    """`session.tool_calls_so_far`, `git.brnch`, `cwd.name`: attributes the object does not have."""
+    from zot.ext.facts import shape_problem
+
+    reported: set[str] = set()
+    for chain in sorted(chains, key=len):
+        problem = shape_problem(chain)
+        if problem is None or problem[0] in reported or any(problem[0].startswith(r + ".") for r in reported):
+            continue
+        dotted, choices = problem
+        reported.add(dotted)
+        owner, _, attr = dotted.rpartition(".")
+        if choices and "." in choices[0]:
+            hint = _close(dotted, choices) + "it has: " + ", ".join(f"`{c}`" for c in choices)
+        else:
+            hint = f"`{owner}` is text; " + _close(attr, choices) + "use it as it is, or call a string method"
+        yield _site_diag(doc, path, 1, "unknown-attribute", f"the {what} reads `{dotted}`, which does not exist",
+                         hint, attr)
 
 
 def check_expression(doc: Document, path: tuple, source: str, names: frozenset[str],
@@ -99,6 +131,7 @@ def check_expression(doc: Document, path: tuple, source: str, names: frozenset[s
         yield _site_diag(doc, path, 1, "undeclared-variable",
                          f"the expression uses `params.{attr}`, which the extension does not declare",
                          _close(attr, params) + "add it under `params:`", attr)
+    yield from _shape_diags(doc, path, {c for c in info.chains if c[0] in names}, "expression")
 
 
 def _expr_error(doc: Document, path: tuple, source: str, col: int, message: str) -> Diagnostic:
@@ -242,6 +275,14 @@ def check_document(doc: Document, m: dict) -> list[Diagnostic]:
         out.extend(check_expression(doc, path, source, names, params))
     for path, pattern in regex_sites(m):
         out.extend(check_regex(doc, path, pattern))
+    from zot.ext.checks import patterns
+
+    from zot.ext.checks import datadir, scripts
+
+    out.extend(scripts.check_programs(doc, m))
+    out.extend(datadir.check_data_files(doc, m))
+    out.extend(patterns.check_globs(doc, m))
+    out.extend(patterns.check_regex_quoting(doc, m))
     out.extend(check_params(doc, m))
     out.extend(check_tool_schemas(doc, m))
     out.extend(check_commands(doc, m))

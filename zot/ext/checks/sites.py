@@ -15,9 +15,9 @@ RUN_VARS = frozenset({"stdout", "stderr", "exit_code"})
 HTTP_VARS = frozenset({"status", "body", "json", "headers"})
 GUARD_VARS = frozenset({"tool", "args"})
 HOOK_VARS = frozenset({"event", "tool", "args", "result"})
-EXPR_GUARD = frozenset({"tool", "args", "cwd", "project", "params", "session", "model"})
-EXPR_HOOK = frozenset({"event", "tool", "args", "result", "cwd", "project", "params", "session", "model"})
-EXPR_PROMPT = frozenset({"cwd", "project", "params", "session", "model"})
+EXPR_GUARD = frozenset({"tool", "args", "cwd", "project", "params", "session", "model", "git"})
+EXPR_HOOK = frozenset({"event", "tool", "args", "result", "cwd", "project", "params", "session", "model", "git"})
+EXPR_PROMPT = frozenset({"cwd", "project", "params", "session", "model", "git"})
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,23 @@ def _strings_in(path: Path, value: Any, scope: Scope) -> Iterator[Site]:
             yield from _strings_in(path + (i,), item, scope)
 
 
+MATCHER_SCOPE = Scope(frozenset({"params", "project", "project_data_dir"}), None, "a matcher")
+
+
+def _matcher_sites(node: Any, path: Path) -> Iterator[Site]:
+    """Strings in a `when:` (rendered once at load, zot.ext.compile.matcher_params), but not
+    `arg` and `expr`, which are never templates."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("arg", "expr"):
+                yield from _matcher_sites(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _matcher_sites(value, path + (i,))
+    elif isinstance(node, str):
+        yield Site(path, node, MATCHER_SCOPE)
+
+
 def command_args(cmd: dict) -> frozenset[str]:
     return frozenset(str(a["name"]) for a in seq(cmd.get("args")) if isinstance(a, dict) and "name" in a)
 
@@ -117,6 +134,7 @@ def template_sites(m: dict) -> Iterator[Site]:
     for name, guard in mapping(m.get("guards")).items():
         guard = mapping(guard)
         p = ("guards", name)
+        yield from _matcher_sites(guard.get("when"), p + ("when",))
         scope = Scope(BASE | GUARD_VARS, None, "a guard")
         if isinstance(guard.get("reason"), str):
             yield Site(p + ("reason",), guard["reason"], scope, {"guard": name})

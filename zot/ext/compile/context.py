@@ -37,6 +37,14 @@ class GitFacts:
         return bool((self._git("status", "--porcelain") or "").strip())
 
 
+def git_facts(memo: dict, cwd: Path, enabled: bool) -> GitFacts:
+    """One GitFacts per call and folder, shared by every rule that reads `git` (git runs once)."""
+    key = ("git", cwd, enabled)
+    if key not in memo:
+        memo[key] = GitFacts(cwd, enabled)
+    return memo[key]
+
+
 @dataclass
 class ExtCtx:
     name: str

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from zot.ext import regexes, templates
-from zot.ext.compile.context import ExtCtx, template_facts
+from zot.ext.compile.context import ExtCtx, git_facts, template_facts
+from zot.ext.compile.matcher_params import render_when, templated
 from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
 
@@ -74,6 +75,7 @@ class Rule:
         facts = call.facts or {}
         subject = Subject(call.tool, call.args, as_path(call.cwd), as_path(call.project), self.ext.params,
                           facts.get("session", {}), facts.get("model", ""), call_memo(call))
+        subject.git = git_facts(subject.memo, subject.cwd, not self.ext.restricted)
         subjects[id(self.ext)] = subject
         return subject
 
@@ -200,15 +202,19 @@ def compile_guard(name: str, node: dict, ext: ExtCtx) -> Rule:
     single = tools[0] if len(tools) == 1 and not set("*?[") & set(tools[0]) else None
     ctx = CompileCtx(fail_closed=action in FAIL_CLOSED, location=ext.location("guards", name), tools=tools,
                      default_arg=default_arg(ext, single) if single else None, default_source=default_source(ext))
-    matcher = compile_matcher(node["when"], ctx) if isinstance(node.get("when"), dict) else None
+    when = node.get("when")
+    if isinstance(when, dict) and templated(when):     # params in matchers, rendered once at load
+        when = render_when(when, {"params": ext.params, "project": str(ext.project),
+                                  "project_data_dir": ext.data_dir})
+    matcher = compile_matcher(when, ctx) if isinstance(when, dict) else None
     default_error = "deny" if action in FAIL_CLOSED else ("allow" if action != "rewrite" else "allow")
     common = dict(ext=ext, name=name, tools=tools, matcher=matcher, priority=int(node.get("priority", 0)),
-                  same_as=_sameness(node.get("when"), ctx, ext),
+                  same_as=_sameness(when, ctx, ext),
                   on_error=node.get("on_error", default_error), shadow=node.get("mode") == "shadow",
                   source=Source(ext.name, name, ctx.location))
     if action == "rewrite":
         return RewriteRule(**common, edits=list(node.get("rewrite") or []))
-    return GuardRule(**common, action=action, reason=node.get("reason", ""), programs=_programs(node.get("when")))
+    return GuardRule(**common, action=action, reason=node.get("reason", ""), programs=_programs(when))
 
 
 def _programs(when) -> frozenset[str] | None:

@@ -22,7 +22,7 @@ from typing import Any, Callable
 from zot.config import zot_home
 from zot.ext import expr as expressions
 from zot.ext import regexes, templates
-from zot.ext.compile.context import ExtCtx, template_facts
+from zot.ext.compile.context import ExtCtx, GitFacts, template_facts
 from zot.ext.hooks import InputOutcome, Source
 from zot.ext.runner import run_exec
 from zot.tools.base import ToolResult
@@ -61,7 +61,8 @@ class HookRule:
         return {"event": event, "tool": event.get("name"), "args": event.get("args") or {},
                 "result": event.get("content"), "cwd": str(self.ext.project), "project": str(self.ext.project),
                 "params": self.ext.params, "session": facts.get("session") or {},
-                "model": facts.get("model") or event.get("model") or ""}
+                "model": facts.get("model") or event.get("model") or "",
+                "git": GitFacts(self.ext.project, not self.ext.restricted)}
 
     def context(self, event: dict[str, Any], cwd: Path | None = None,
                 facts: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -31,6 +31,7 @@ class Subject:
     memo: dict = field(default_factory=dict, compare=False, repr=False)   # one call's resolved paths
     base: Any = field(default=MISSING, compare=False, repr=False)   # the folder a shell word is in
     notes: list = field(default_factory=list, compare=False, repr=False)
+    git: Any = field(default=None, compare=False, repr=False)   # `git.branch`, `git.dirty` for expressions
 
     def note(self, text: str) -> None:
         """Say why a rule matched what zot could not know (shown with the verdict's reason)."""

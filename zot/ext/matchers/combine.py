@@ -42,7 +42,7 @@ class Expr:
 
         names = {"tool": subject.tool, "args": subject.args, "cwd": str(subject.cwd),
                  "project": str(subject.project), "params": subject.params, "session": subject.session,
-                 "model": subject.model}
+                 "model": subject.model, "git": subject.git}
         if value is MISSING and self.arg:
             value = get_arg(subject.args, self.arg)
         if value is not MISSING:

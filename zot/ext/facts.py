@@ -1,0 +1,74 @@
+"""What templates and expressions know about the session and the repository, in one place.
+
+`session_facts` computes the `session` object every rule, hook, prompt and widget reads (usage,
+cost, counters); the agent loop and the REPL call it, so a status line and a guard count the
+same things. `SHAPES` says which attributes exist, so `zot ext validate` rejects
+`{{ session.tool_calls_so_far }}` instead of the template failing at run time.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+ANY = "any"          # a mapping whose keys are data (per-tool counts): any key may be read
+STR = "str"          # text: its methods may be called
+LEAF = "leaf"        # a number or a flag
+
+USAGE = {"input_tokens": LEAF, "output_tokens": LEAF, "cache_read_tokens": LEAF, "cache_write_tokens": LEAF,
+         "cost": LEAF}
+SESSION = {"usage": USAGE, "cost": LEAF, "tokens": LEAF, "messages": LEAF, "turns": LEAF, "tool_calls": LEAF,
+           "tools": ANY}
+GIT = {"branch": STR, "dirty": LEAF}
+# roots whose attributes are known; the others (args, params, event, ...) are checked elsewhere or free
+SHAPES: dict[str, Any] = {"session": SESSION, "git": GIT, "cwd": STR, "project": STR, "project_data_dir": STR,
+                          "model": STR, "date": STR, "stdout": STR, "stderr": STR, "tool": STR, "text": STR}
+MAPPING_METHODS = frozenset({"get", "keys", "values", "items"})
+
+
+def session_facts(messages: list[dict[str, Any]], usage: Any, tools: Any = ()) -> dict[str, Any]:
+    """The `session` object: usage and cost so far, and counters read from the history.
+
+    `turns` counts the model's replies, `tool_calls` the calls that finished (ran or were
+    refused) before the one being judged, `tools` the same per tool name (every known tool is
+    there, at 0 until used). The history is the whole session (compaction keeps it), so the
+    counters survive compaction and resuming."""
+    names: dict[str, str] = {}
+    per_tool: dict[str, int] = {str(t): 0 for t in tools}
+    turns = calls = 0
+    for message in messages:
+        role = message.get("role")
+        if role == "assistant":
+            turns += 1
+            for call in message.get("tool_calls") or ():
+                names[call.get("id", "")] = str((call.get("function") or {}).get("name", ""))
+        elif role == "tool":
+            calls += 1
+            name = names.get(message.get("tool_call_id", ""))
+            if name:
+                per_tool[name] = per_tool.get(name, 0) + 1
+    spent = asdict(usage) if usage is not None else {}
+    return {"usage": spent, "cost": spent.get("cost"),
+            "tokens": int(spent.get("input_tokens") or 0) + int(spent.get("output_tokens") or 0),
+            "messages": len(messages), "turns": turns, "tool_calls": calls, "tools": per_tool}
+
+
+def shape_problem(chain: tuple[str, ...]) -> tuple[str, list[str]] | None:
+    """For `session.usage.input_tokns`: (the dotted name that does not exist, what exists there)."""
+    if not chain or chain[0] not in SHAPES:
+        return None
+    node: Any = SHAPES[chain[0]]
+    for depth, part in enumerate(chain[1:], 1):
+        if node in (ANY, LEAF):
+            return None
+        if node == STR:
+            from zot.ext.templates import STR_METHODS
+
+            if part in STR_METHODS:
+                return None
+            return ".".join(chain[:depth + 1]), sorted(STR_METHODS)
+        if part in MAPPING_METHODS:
+            return None
+        if part not in node:
+            return ".".join(chain[:depth + 1]), [".".join((*chain[:depth], k)) for k in node]
+        node = node[part]
+    return None
