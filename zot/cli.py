@@ -84,7 +84,11 @@ def _ext_parser() -> argparse.ArgumentParser:
     where.add_argument("--dir", help="in this folder (the extension folder is DIR/NAME)")
     t = sub.add_parser("test", help="run guard examples and manifest tests (no model)")
     t.add_argument("paths", nargs="*", help="files or folders (default: the extensions that load here)")
+    t.add_argument("-e", "--ext", action="append", default=[], metavar="PATH",
+                   help="an extension folder to test (the same as giving it as a path)")
     x = sub.add_parser("explain", help="what the rules here decide for one tool call")
+    x.add_argument("-e", "--ext", action="append", default=[], metavar="PATH",
+                   help="also load this extension folder, as `zot -e PATH` would (repeatable)")
     x.add_argument("--tool", required=True, help="the tool name, e.g. bash")
     x.add_argument("--args", required=True, help='the arguments as JSON, e.g. \'{"command": "rm -rf /"}\'')
     x.add_argument("--format", choices=("text", "json"), default="text")

@@ -81,10 +81,9 @@ tests:
 
 def starter(name: str = "starter") -> str:
     """What `zot ext new NAME` writes."""
-    from zot.cmd.ext import STARTER
-    from zot.config import shipped_dir
+    from zot.cmd.ext import SCHEMA_URL, STARTER
 
-    return STARTER.format(name=name, schema=(shipped_dir("schemas") / "extension.schema.json").resolve())
+    return STARTER.format(name=name, schema=SCHEMA_URL)
 
 
 def shipped_manifests() -> list[Path]:

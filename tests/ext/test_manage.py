@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from zot.config import shipped_dir
+
 ZOT = str(Path(sys.executable).with_name("zot")) if Path(sys.executable).with_name("zot").exists() \
     else shutil.which("zot")
 
@@ -110,12 +112,33 @@ def test_new_writes_a_starter_that_validates_clean(project):
     assert out.returncode == 0, out.stderr
     assert out.stdout == f"wrote {target}\ncheck it with: zot ext validate {target.parent}\n"
     first = target.read_text(encoding="utf-8").splitlines()[0]
-    prefix = "# yaml-language-server: $schema="
-    assert first.startswith(prefix)
-    schema = Path(first[len(prefix):])
-    assert schema.is_absolute() and schema.is_file() and schema.name == "extension.schema.json"
+    # the schema's stable identifier, the same for every teammate (never one machine's path)
+    schema_id = json.loads((shipped_dir("schemas") / "extension.schema.json").read_text())["$id"]
+    assert first == f"# yaml-language-server: $schema={schema_id}"
+    assert str(project) not in target.read_text() and str(Path.home()) not in target.read_text()
     check = zot("ext", "validate", str(target.parent), cwd=project)
     assert (check.returncode, check.stdout) == (0, "ok: 1 file, no problems\n")
+
+
+def test_new_global_writes_a_starter_that_does_nothing_until_edited(project, zot_home):
+    out = zot("ext", "new", "mine", "--global", cwd=project)
+    assert out.returncode == 0, out.stderr
+    target = zot_home / "extensions" / "mine" / "extension.yaml"
+
+    check = zot("ext", "validate", str(target.parent), cwd=project)
+    explain = zot("ext", "explain", "--tool", "bash", "--args", '{"command": "git push origin main"}', cwd=project)
+
+    assert (check.returncode, check.stdout) == (0, "ok: 1 file, no problems\n")
+    assert "mine:" not in explain.stdout and "decision: allow" in explain.stdout
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(target.read_text())
+    assert sorted(data) == ["description", "name", "schema", "version"]
+    head, marker, body = target.read_text().partition("does nothing until you remove the `# ` in front of it.\n")
+    target.write_text(head + marker + body.replace("\n# ", "\n"))    # what the user gets by removing `# `
+    assert zot("ext", "validate", str(target.parent), cwd=project).returncode == 0
+    assert "mine:confirm-git-push" in zot("ext", "explain", "--tool", "bash", "--args",
+                                          '{"command": "git push origin main"}', cwd=project).stdout
 
 
 def test_new_global_writes_under_zot_home(project, zot_home):

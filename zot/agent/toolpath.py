@@ -70,10 +70,16 @@ async def confirm(call: CallInfo, decision: Decision, ctx: PathContext) -> None:
 
 
 def blocked_text(call: CallInfo, decision: Decision) -> str:
-    deciding = [v for v in decision.verdicts if not v.shadow and v.decision in ("deny", "confirm")]
-    rules = ", ".join(f"`{v.source.extension}:{v.source.rule}`" + (f" ({v.source.location})" if v.source.location
-                                                                   else "") for v in deciding)
-    reason = "; ".join(dict.fromkeys(v.reason for v in deciding)) or "blocked"
+    """What the model is told: the rules that decided (a deny's, or the confirms that were
+    refused; not every rule that matched), each with its reason, in plain sentences."""
+    kind = decision.ruled if decision.ruled in ("deny", "confirm") else "deny"
+    deciding = [v for v in decision.verdicts if not v.shadow and v.decision == kind] or \
+        [v for v in decision.verdicts if not v.shadow and v.decision in ("deny", "confirm")]
+    parts = dict.fromkeys(f"`{v.source.extension}:{v.source.rule}`"
+                          + (f" ({v.source.location})" if v.source.location else "")
+                          + f": {' '.join(v.reason.split()).rstrip('. ') or 'blocked'}" for v in deciding)
+    rules = ("Rule " if len(parts) == 1 else "Rules ") + "; ".join(parts) if parts else \
+        f"Reason: {' '.join(decision.reason.split()).rstrip('. ') or 'blocked'}"
     if decision.answered == "no-ui":
         flag = "--yes --allow-zot-writes" if any(v.source.extension in EXPLICIT_YES for v in deciding) else "--yes"
         how = f"it needs confirmation and no one could be asked (the user can run zot with {flag} to allow such calls)"
@@ -81,7 +87,7 @@ def blocked_text(call: CallInfo, decision: Decision) -> str:
         how = "the user declined it"
     else:
         how = "it is not allowed"
-    return (f"Blocked: the {call.tool} call was not run because {how}. Rule {rules}: {reason}. "
+    return (f"Blocked: the {call.tool} call was not run because {how}. {rules}. "
             "Do not retry the same call; choose another way or ask the user.")
 
 

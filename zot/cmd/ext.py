@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from zot.config import UserError, find_project_root, settings_path, shipped_dir
+from zot.config import UserError, find_project_root, settings_path
 from zot.diagnostics import format_json, format_text
 
 
@@ -91,6 +91,8 @@ def validate(args: argparse.Namespace) -> int:
         for diag in diags:
             print(format_text(diag, sources.get(diag.file)))
             print()
+        for note in report.notes:
+            print(f"note: {note}", file=sys.stderr)
         files = len(report.files)
         noun = "file" if files == 1 else "files"
         if diags:
@@ -131,13 +133,16 @@ def list_extensions(args: argparse.Namespace) -> int:
     return 0
 
 
-STARTER = """\
+HEADER = """\
 # yaml-language-server: $schema={schema}
-# A zot extension. Check it with `zot ext validate`; reference: docs/reference.md.
+# A zot extension. Check it with `zot ext validate`; `zot docs reference` lists every field,
+# `zot docs schema` how your editor finds the schema.
 schema: zot/extension/v1
 name: {name}
 version: 0.1.0
 description: What {name} does, in one line
+"""
+BODY = """\
 
 # Options users can set in settings.yaml under extensions: {{{name}: {{params: ...}}}}
 params:
@@ -162,6 +167,13 @@ guards:
       confirm: ["git push origin main", "cd x && git push"]
       allow: ["git status", "echo git push"]
 """
+STARTER = HEADER + BODY
+# a global extension applies in every project at once: its starter does nothing until edited
+GLOBAL_STARTER = HEADER + """
+# Everything below is an example and does nothing until you remove the `# ` in front of it.
+""" + "".join(("#" + line if line.startswith("#") else "# " + line if line.strip() else line)
+            for line in BODY.splitlines(keepends=True))
+SCHEMA_URL = "https://zot.dev/schemas/extension.schema.json"   # the schema's $id: the same on every machine
 
 
 def new(args: argparse.Namespace) -> int:
@@ -183,8 +195,8 @@ def new(args: argparse.Namespace) -> int:
     if target.exists():
         raise UserError(f"{target} already exists", "choose another name or edit that file")
     folder.mkdir(parents=True, exist_ok=True)
-    schema = (shipped_dir("schemas") / "extension.schema.json").resolve()
-    target.write_text(STARTER.format(name=args.name, schema=schema), encoding="utf-8")
+    text = GLOBAL_STARTER if args.global_scope else STARTER
+    target.write_text(text.format(name=args.name, schema=SCHEMA_URL), encoding="utf-8")
     print(f"wrote {target}\ncheck it with: zot ext validate {folder}")
     return 0
 

@@ -11,18 +11,23 @@ from zot.diagnostics import format_text
 
 
 def test(args: argparse.Namespace) -> int:
+    """With paths: those extensions, whatever their state. Without: the extensions that load here
+    (enabled, and trusted when they are the project's), and one line on what was left out."""
     from zot.ext.discover import manifests_under
-    from zot.ext.loader import load_extensions
     from zot.ext.validate import validate_paths
 
-    if args.paths:
+    left_out: list[str] = []
+    given = [*args.paths, *getattr(args, "ext", [])]
+    if given:
         paths: list[Path] = []
-        for raw in args.paths:
+        for raw in given:
             if not Path(raw).exists():
                 raise UserError(f"no such file or folder: {raw}", "give an extension folder or file", code=2)
             paths += [p for p in manifests_under(Path(raw)) if p.name == "extension.yaml"]
     else:
-        paths = [e.found.path for e in load_extensions(find_project_root()) if e.state in ("loaded", "disabled")]
+        paths, left_out = _testable(find_project_root())
+    for line in left_out:
+        print(f"note: {line}", file=sys.stderr)
     if not paths:
         print("no extensions to test")
         return 0
@@ -42,7 +47,32 @@ def test(args: argparse.Namespace) -> int:
                 print(format_text(d, sources.get(d.file)))
         else:
             print(f"ok   {name}: {count} example(s) and test(s) pass ({f.doc.display})")
+        for note in f.notes:
+            print(f"note: {name}: {note}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _testable(project: Path) -> tuple[list[Path], list[str]]:
+    """The manifests of the extensions that load here, and what was left out and why."""
+    from zot.ext.loader import load_extensions
+
+    exts = [e for e in load_extensions(project) if not e.alias]
+    paths = [e.found.path for e in exts if e.state == "loaded" and e.found.path.name == "extension.yaml"]
+    notes = []
+    restricted = [e for e in exts if e.state == "restricted"]
+    if restricted:
+        names = ", ".join(e.name for e in restricted)
+        notes.append(f"not tested: {names} (this project is not trusted, and tests may run its programs); "
+                     f"run `zot trust`, or `zot ext test {restricted[0].found.path.parent}` to test one anyway")
+    disabled = [e for e in exts if e.state == "disabled"]
+    if disabled:
+        notes.append(f"not tested (disabled): {', '.join(e.name for e in disabled)}; "
+                     "`zot ext test PATH` tests one anyway")
+    broken = [e for e in exts if e.state in ("error", "conflict")]
+    if broken:
+        notes.append(f"not tested ({'/'.join(sorted({e.state for e in broken}))}): "
+                     f"{', '.join(e.name for e in broken)}; see `zot ext list`")
+    return paths, notes
 
 
 def widgets(args: argparse.Namespace) -> int:
@@ -100,7 +130,9 @@ def explain(args: argparse.Namespace) -> int:
 
     require_intact(project)     # answering without a changed pack's rules would be a wrong answer
     tools = {t.name: t for t in builtin_tools()}
-    engine = build_engine(load_extensions(project), project, tools)
+    extra = tuple(_extension_folder(raw) for raw in args.ext or ())
+    exts = load_extensions(project, extra)
+    engine = build_engine(exts, project, tools)
     call = CallInfo("explain", args.tool, dict(call_args), dict(call_args), str(Path.cwd()), str(project))
     tool = tools.get(args.tool) or engine.tools.get(args.tool)
     decided = decide_now(call, engine.hooks, getattr(tool, "parameters", None))
@@ -109,7 +141,7 @@ def explain(args: argparse.Namespace) -> int:
         print(json.dumps({"tool": args.tool, "decision": decided.decision, "reason": decided.reason,
                           "args": call.args, "original_args": call.original_args,
                           "matches": [v.to_json() for v in decided.verdicts], "rewrites": decided.rewrites,
-                          "scripts_not_asked": scripts}, indent=2))
+                          "scripts_not_asked": scripts, "not_judged": _not_judged(exts)}, indent=2))
         return 0
     print(f"tool: {args.tool}\nargs: {json.dumps(call.original_args)}")
     for r in decided.rewrites:
@@ -130,4 +162,30 @@ def explain(args: argparse.Namespace) -> int:
               f"{', '.join(scripts)}", file=sys.stderr)
     for problem in engine.problems:
         print(f"note: {problem}", file=sys.stderr)
+    for line in _not_judged(exts):
+        print(f"note: {line}", file=sys.stderr)
     return 0
+
+
+def _extension_folder(raw: str) -> Path:
+    path = Path(raw)
+    folder = path.parent if path.is_file() else path
+    if not ((folder / "extension.yaml").is_file() or (folder / "extension.json").is_file()):
+        raise UserError(f"no extension.yaml in {raw}", "give an extension folder with -e", code=2)
+    return folder.resolve()
+
+
+def _not_judged(exts) -> list[str]:
+    """What explain left out or judged only in part, so no rule is skipped in silence."""
+    lines = []
+    restricted = [e.name for e in exts if e.state == "restricted" and not e.alias]
+    if restricted:
+        lines.append(f"this project is not trusted: only the deny and confirm rules of {', '.join(restricted)} "
+                     "were judged (`zot trust` to judge all of them)")
+    disabled = [e.name for e in exts if e.state == "disabled"]
+    if disabled:
+        lines.append(f"not judged (disabled): {', '.join(disabled)}; `-e PATH` judges one anyway")
+    broken = [e.name for e in exts if e.state in ("error", "conflict")]
+    if broken:
+        lines.append(f"not judged (not loaded, see `zot ext list`): {', '.join(broken)}")
+    return lines

@@ -98,13 +98,15 @@ async def check_examples(rule: Rule, node: dict) -> list[Failure]:
     return failures
 
 
-async def check_tests(rules: list[Rule], tests: list, schemas: dict[str, dict] | None = None) -> list[Failure]:
-    """Manifest `tool_call` tests: every rule of the extension, through the one decision function."""
+async def check_tests(rules: list[Rule], tests: list, schemas: dict[str, dict] | None = None,
+                      hooks=None, skip=lambda i, test: False) -> list[Failure]:
+    """Manifest `tool_call` tests: every rule of the extension (and its script's intercepts when
+    `hooks` holds them), through the one decision function."""
     failures: list[Failure] = []
-    hooks = hooks_of(rules)
+    hooks = hooks if hooks is not None else hooks_of(rules)
     for i, test in enumerate(tests or []):
         subject = test.get("tool_call") if isinstance(test, dict) else None
-        if not isinstance(subject, dict):
+        if not isinstance(subject, dict) or skip(i, test):
             continue
         tool = subject.get("tool", "")
         call = make_call(tool, subject.get("args") or {})
@@ -129,24 +131,39 @@ async def check_tests(rules: list[Rule], tests: list, schemas: dict[str, dict] |
     return failures
 
 
-def prove(ctx, run_programs: bool = False) -> list[Failure]:
-    """Every example and test of one extension context. Tests that would run a program or make a
-    request (`run`, `http`) only run when `run_programs` is set (`zot ext test`), never during
-    `zot ext validate`, which must be safe on extensions nobody has trusted yet."""
+def prove(ctx, run_programs: bool = False, skipped: list[str] | None = None) -> list[Failure]:
+    """Every example and test of one extension context. Tests that would run a program, make a
+    request (`run`, `http`) or need the extension's script only run when `run_programs` is set
+    (`zot ext test`, which starts the script), never during `zot ext validate`, which must be
+    safe on extensions nobody has trusted yet; what was skipped, and why, goes to `skipped`."""
     compiled = compile_extension(ctx)
-    return asyncio.run(_prove(ctx, compiled, run_programs))
+    return asyncio.run(_prove(ctx, compiled, run_programs, skipped if skipped is not None else []))
 
 
-async def _prove(ctx, compiled, run_programs: bool) -> list[Failure]:
-    from zot.ext.proof_kinds import check_other_tests
+async def _prove(ctx, compiled, run_programs: bool, skipped: list[str]) -> list[Failure]:
+    from zot.ext.proof_bench import has_script, open_bench
+    from zot.ext.proof_kinds import check_other_tests, needs_script, say_skipped
 
     failures: list[Failure] = []
     guards = ctx.data.get("guards") or {}
     for rule in compiled.rules:
         failures.extend(await check_examples(rule, guards.get(rule.name) or {}))
-    schemas = {**ctx.tool_params, **{t.name: t.parameters for t in compiled.handlers.get("tools", [])}}
-    failures.extend(await check_tests(compiled.rules, ctx.data.get("tests") or [], schemas))
-    failures.extend(await check_other_tests(compiled, ctx.data.get("tests") or [], run_programs))
+    tests = ctx.data.get("tests") or []
+    bench = await open_bench(compiled, run_programs and any(needs_script(compiled, t) for t in tests))
+    try:
+        if bench.problems:
+            failures.append(Failure(("script",), f"the script could not start, so its tests cannot run: "
+                                    f"{bench.problems[0]}", "see `zot ext logs NAME`; fix the script or its `exec`"))
+        waiting: dict[int, str] = {}
+        if has_script(compiled) and (not run_programs or bench.problems):
+            waiting = {i: "it needs the script" for i, t in enumerate(tests) if needs_script(compiled, t)}
+        schemas = {**ctx.tool_params, **{name: getattr(t, "parameters", {}) for name, t in bench.tools.items()}}
+        failures.extend(await check_tests(compiled.rules, tests, schemas, bench.hooks,
+                                          skip=lambda i, test: i in waiting))
+        failures.extend(await check_other_tests(compiled, tests, run_programs, bench, waiting))
+    finally:
+        await bench.close()
+    skipped.extend(say_skipped(waiting, run_programs))
     return failures
 
 

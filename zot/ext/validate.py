@@ -22,6 +22,7 @@ class Checked:
     data: dict | None = None       # plain data when the file parsed
     diagnostics: list[Diagnostic] = field(default_factory=list)
     enabled: bool = True           # extension.json's `enabled`: the default, settings may change it
+    notes: list[str] = field(default_factory=list)    # tests that were skipped, and why
 
     @property
     def ok(self) -> bool:
@@ -46,6 +47,11 @@ class Report:
 
     def sources(self) -> dict[str, str]:
         return {f.doc.display: f.doc.text for f in self.files}
+
+    @property
+    def notes(self) -> list[str]:
+        """`file: skipped tests ...`: what was not checked, so nothing is passed over in silence."""
+        return [f"{f.doc.display}: {note}" for f in self.files for note in f.notes]
 
 
 def kind_of(path: Path) -> str:
@@ -182,7 +188,34 @@ def validate_paths(paths: list[Path], run_programs: bool = False) -> Report:
     files = [check_file(p) for p in paths]
     cross_check(files)
     prove_all(files, run_programs)
+    for f in files:
+        f.diagnostics = one_per_problem(f.diagnostics)
     return Report(files)
+
+
+def one_per_problem(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """One message at one spot for one problem. Several checks can see the same mistake: a value
+    of the wrong type is also not one of the allowed values, a misspelt matcher test leaves the
+    matcher without one, a tool name that breaks the schema is also unknown. The most specific
+    message stays: the type over the value, the unknown key over the key it should have been, the
+    schema over the checks that run after it."""
+    spots: dict[tuple, list[Diagnostic]] = {}
+    for d in diags:
+        spots.setdefault((d.file, d.line, d.column), []).append(d)
+    drop: set[int] = set()
+    for group in spots.values():
+        if len(group) < 2:
+            continue
+        codes = {d.code for d in group}
+        seen: set[str] = set()
+        for d in group:
+            if (d.code in seen and d.code in ("bad-type", "bad-value")) or \
+                    (d.code == "bad-value" and "bad-type" in codes) or \
+                    (d.code == "unknown-tool" and "bad-value" in codes) or \
+                    (d.code == "missing-key" and "needs exactly one of" in d.message and "unknown-key" in codes):
+                drop.add(id(d))
+            seen.add(d.code)
+    return [d for d in diags if id(d) not in drop]
 
 
 def prove_all(files: list[Checked], run_programs: bool = False) -> None:
@@ -202,7 +235,7 @@ def prove_all(files: list[Checked], run_programs: bool = False) -> None:
         ctx = ExtCtx(name=str(f.data.get("name")), scope="", doc=f.doc, data=f.data,
                      params=resolve_params(f.data, {}), project=find_project_root(), tool_params=params_of)
         try:
-            f.diagnostics.extend(as_diagnostics(ctx, prove(ctx, run_programs)))
+            f.diagnostics.extend(as_diagnostics(ctx, prove(ctx, run_programs, f.notes)))
         except Exception as exc:  # a compile failure of a validated manifest is reported, not raised
             f.diagnostics.append(f.doc.diag((), "compile-failed", f"the extension does not compile: {exc}",
                                             "this is probably a bug in zot; please report it"))
