@@ -41,6 +41,21 @@ def test_readme_example_denies_a_force_push(tmp_path, isolated_home):
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)
 
-    assert decide("git push --force origin main")["decision"] == "deny"
-    assert decide("git -C repo push -f")["decision"] == "deny"
+    deciding = lambda command: [m["rule"] for m in decide(command)["matches"] if m["decision"] == "deny"]  # noqa: E731
+    # every spelling the README says it covers, denied by this rule (not only by the shipped ones)
+    for command in ["git push --force origin main", "git -C repo push -f", "git push -fu origin main",
+                    "git push --force-with-lease", "git push --force-with-lease=main:abc origin main",
+                    "git push origin +main", "sudo git push -f", "bash -c 'git push --force'",
+                    "cd x && git push -f"]:
+        assert deciding(command) == ["force-push"], command
     assert decide("git push origin main")["decision"] == "allow"
+    assert decide("git push -u origin feature")["decision"] == "allow"
+
+
+def test_readme_keeps_its_two_commands_and_says_what_a_newcomer_needs():
+    text = (REPO / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    assert "pip install . && zot --help\n" in blocks
+    assert 'pip install -e ".[test]" && python -m pytest\n' in blocks
+    for needed in ("Python 3.11", "venv", "pipx", "--model", "API_KEY", "zot trust", "zot -e PATH", "zot docs"):
+        assert needed in text, needed

@@ -12,7 +12,7 @@ import sys
 from zot import __version__
 from zot.agent.options import REASONING_LEVELS
 
-SUBCOMMANDS = ("ext", "recipe", "trust", "sessions", "rpc")
+SUBCOMMANDS = ("ext", "recipe", "trust", "sessions", "rpc", "docs")
 
 
 def _positive(text: str) -> int:
@@ -30,8 +30,8 @@ def _main_parser() -> argparse.ArgumentParser:
         prog="zot", description="A terminal coding agent whose extensions are data.",
         epilog="sub-commands: zot ext (validate, list, new, enable, disable, test, explain, widgets, logs, "
                "install, remove, update, info), zot recipe (install, list, apply, update, remove, sync, pack, "
-               "verify), zot trust, zot sessions, zot rpc (NDJSON on stdin/stdout, see docs/rpc.md). "
-               "Run `zot ext --help` for extension commands, `zot recipe --help` for recipe packs.")
+               "verify), zot trust, zot sessions, zot rpc (NDJSON on stdin/stdout, see docs/rpc.md), "
+               "zot docs [TOPIC]. Run `zot ext --help` for extension commands, `zot recipe --help` for recipe packs.")
     p.add_argument("-v", "--version", action="version", version=f"zot {__version__}")
     p.add_argument("prompt", nargs="*", help="the prompt (with -p or --json); read from stdin when absent")
     p.add_argument("-p", "--print", dest="print_mode", action="store_true",
@@ -170,6 +170,13 @@ def dispatch(argv: list[str]) -> int:
             from zot.cmd import trust as trust_cmd
 
             return trust_cmd.run(p.parse_args(rest))
+        if name == "docs":
+            p = argparse.ArgumentParser(prog="zot docs", description="Print zot's documentation.")
+            p.add_argument("topic", nargs="?", help="a topic (tutorial, guards, trust, ...); none lists them")
+            p.add_argument("--path", action="store_true", help="print the folder the documentation is installed in")
+            from zot.cmd import docs as docs_cmd
+
+            return docs_cmd.run(p.parse_args(rest))
         if name == "sessions":
             p = argparse.ArgumentParser(prog="zot sessions", description="This project's sessions, newest first.")
             p.add_argument("--format", choices=("text", "json"), default="text")

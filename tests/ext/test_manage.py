@@ -110,7 +110,9 @@ def test_new_writes_a_starter_that_validates_clean(project):
 
     target = project / ".zot" / "extensions" / "hello" / "extension.yaml"
     assert out.returncode == 0, out.stderr
-    assert out.stdout == f"wrote {target}\ncheck it with: zot ext validate {target.parent}\n"
+    # paths as the user would type them, from where they ran the command
+    assert out.stdout == ("wrote .zot/extensions/hello/extension.yaml\n"
+                          "check it with: zot ext validate .zot/extensions/hello\n")
     first = target.read_text(encoding="utf-8").splitlines()[0]
     # the schema's stable identifier, the same for every teammate (never one machine's path)
     schema_id = json.loads((shipped_dir("schemas") / "extension.schema.json").read_text())["$id"]

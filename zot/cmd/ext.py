@@ -197,7 +197,9 @@ def new(args: argparse.Namespace) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     text = GLOBAL_STARTER if args.global_scope else STARTER
     target.write_text(text.format(name=args.name, schema=SCHEMA_URL), encoding="utf-8")
-    print(f"wrote {target}\ncheck it with: zot ext validate {folder}")
+    from zot.yamlio import display_path
+
+    print(f"wrote {display_path(target)}\ncheck it with: zot ext validate {display_path(folder)}")
     return 0
 
 

@@ -52,6 +52,13 @@ def test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _turned_off(ext) -> bool:
+    """Disabled by someone: not the shipped examples, which are off until a user turns them on."""
+    from zot.ext.discover import SHIPPED_ON
+
+    return ext.state == "disabled" and (ext.found.scope != "shipped" or ext.name in SHIPPED_ON)
+
+
 def _testable(project: Path) -> tuple[list[Path], list[str]]:
     """The manifests of the extensions that load here, and what was left out and why."""
     from zot.ext.loader import load_extensions
@@ -64,7 +71,7 @@ def _testable(project: Path) -> tuple[list[Path], list[str]]:
         names = ", ".join(e.name for e in restricted)
         notes.append(f"not tested: {names} (this project is not trusted, and tests may run its programs); "
                      f"run `zot trust`, or `zot ext test {restricted[0].found.path.parent}` to test one anyway")
-    disabled = [e for e in exts if e.state == "disabled"]
+    disabled = [e for e in exts if _turned_off(e)]
     if disabled:
         notes.append(f"not tested (disabled): {', '.join(e.name for e in disabled)}; "
                      "`zot ext test PATH` tests one anyway")
@@ -182,7 +189,7 @@ def _not_judged(exts) -> list[str]:
     if restricted:
         lines.append(f"this project is not trusted: only the deny and confirm rules of {', '.join(restricted)} "
                      "were judged (`zot trust` to judge all of them)")
-    disabled = [e.name for e in exts if e.state == "disabled"]
+    disabled = [e.name for e in exts if _turned_off(e)]
     if disabled:
         lines.append(f"not judged (disabled): {', '.join(disabled)}; `-e PATH` judges one anyway")
     broken = [e.name for e in exts if e.state in ("error", "conflict")]

@@ -46,10 +46,16 @@ def session_facts(messages: list[dict[str, Any]], usage: Any, tools: Any = ()) -
             name = names.get(message.get("tool_call_id", ""))
             if name:
                 per_tool[name] = per_tool.get(name, 0) + 1
-    spent = asdict(usage) if usage is not None else {}
+    spent = asdict(usage) if usage is not None else {k: (None if k == "cost" else 0) for k in USAGE}
     return {"usage": spent, "cost": spent.get("cost"),
             "tokens": int(spent.get("input_tokens") or 0) + int(spent.get("output_tokens") or 0),
             "messages": len(messages), "turns": turns, "tool_calls": calls, "tools": per_tool}
+
+
+def empty_session() -> dict[str, Any]:
+    """The `session` of a check with no session (`zot ext explain`, examples, `zot ext widgets`):
+    every counter at 0, so a rule or a widget that reads one works the same as in a new session."""
+    return session_facts([], None)
 
 
 def shape_problem(chain: tuple[str, ...]) -> tuple[str, list[str]] | None:

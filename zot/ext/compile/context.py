@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from zot.ext.facts import empty_session
 from zot.yamlio import Document
 
 
@@ -124,4 +125,4 @@ def template_facts(cwd: Path, project: Path, model: str, ext: "ExtCtx", session:
     return {"cwd": str(cwd), "project": str(project), "model": model, "params": ext.params,
             "project_data_dir": ext.data_dir, "date": _dt.date.today().isoformat(),
             "git": GitFacts(cwd, not ext.restricted),
-            "session": session or {}}
+            "session": session or empty_session()}

@@ -16,6 +16,7 @@ from typing import Any
 from zot.ext import regexes, templates
 from zot.ext.compile.context import ExtCtx, git_facts, template_facts
 from zot.ext.compile.matcher_params import render_when, templated
+from zot.ext.facts import empty_session
 from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
 
@@ -74,7 +75,7 @@ class Rule:
             return cached
         facts = call.facts or {}
         subject = Subject(call.tool, call.args, as_path(call.cwd), as_path(call.project), self.ext.params,
-                          facts.get("session", {}), facts.get("model", ""), call_memo(call))
+                          facts.get("session") or empty_session(), facts.get("model", ""), call_memo(call))
         subject.git = git_facts(subject.memo, subject.cwd, not self.ext.restricted)
         subjects[id(self.ext)] = subject
         return subject

@@ -23,6 +23,7 @@ from zot.config import zot_home
 from zot.ext import expr as expressions
 from zot.ext import regexes, templates
 from zot.ext.compile.context import ExtCtx, GitFacts, template_facts
+from zot.ext.facts import empty_session
 from zot.ext.hooks import InputOutcome, Source
 from zot.ext.runner import run_exec
 from zot.tools.base import ToolResult
@@ -60,7 +61,7 @@ class HookRule:
         facts = facts or {}
         return {"event": event, "tool": event.get("name"), "args": event.get("args") or {},
                 "result": event.get("content"), "cwd": str(self.ext.project), "project": str(self.ext.project),
-                "params": self.ext.params, "session": facts.get("session") or {},
+                "params": self.ext.params, "session": facts.get("session") or empty_session(),
                 "model": facts.get("model") or event.get("model") or "",
                 "git": GitFacts(self.ext.project, not self.ext.restricted)}
 

@@ -15,6 +15,7 @@ from typing import Any
 from zot.ext import expr as expressions
 from zot.ext import templates
 from zot.ext.compile.context import ExtCtx, GitFacts, template_facts
+from zot.ext.facts import empty_session
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Fragment:
             return False    # at least one existing file must match one of the globs
         if self.when.get("expr"):
             names = {"cwd": facts.get("cwd", ""), "project": str(self.ext.project), "params": self.ext.params,
-                     "session": facts.get("session", {}), "model": model,
+                     "session": facts.get("session") or empty_session(), "model": model,
                      "git": GitFacts(Path(facts.get("cwd") or self.ext.project), not self.ext.restricted)}
             if not expressions.evaluate(self.when["expr"], names):
                 return False
