@@ -3,12 +3,16 @@
 Every case in `tests/ext/corpus/` is a file (or a folder of files validated together) whose first
 lines say what the validator must report, in that same file:
 
-    # expect: LINE:COL CODE message fragment
+    # expect: LINE:COL CODE message fragment      (an error)
+    # warn: LINE:COL CODE message fragment        (a warning)
     # hint: fragment of the hint of the diagnostic expected just above
 
-Each expected diagnostic must be present at exactly that line and column with that code, its
-message containing the fragment; and nothing else may be reported, so noise is a failure too.
-A file whose name starts with `recipe` is checked as a recipe.
+Each expected diagnostic must be present at exactly that line and column with that code and
+severity, its message containing the fragment; and nothing else may be reported, so noise is a
+failure too. A file whose name starts with `recipe` is checked as a recipe.
+
+Cases 77 to 122 are issue 16's mutations: each a mistake that used to leave a rule quietly dead
+or broken (`python -m pytest tests/ext/test_corpus.py` runs the whole corpus).
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from zot.yamlio import MAX_BYTES
 from .samples import VALID
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-EXPECT = re.compile(r"^# expect: (\d+):(\d+) ([a-z-]+) (.+)$")
+EXPECT = re.compile(r"^# (expect|warn): (\d+):(\d+) ([a-z-]+) (.+)$")
 HINT = re.compile(r"^# hint: (.+)$")
 CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir() or p.suffix == ".yaml")
 
@@ -38,10 +42,12 @@ class Expected:
     code: str
     fragment: str
     hint: str = ""
+    severity: str = "error"
 
     def matches(self, diag: Diagnostic) -> bool:
         return (Path(diag.file).resolve() == self.file.resolve() and (diag.line, diag.column, diag.code)
-                == (self.line, self.column, self.code) and self.fragment in diag.message)
+                == (self.line, self.column, self.code) and self.fragment in diag.message
+                and diag.severity == self.severity)
 
     def __str__(self) -> str:
         return f"{self.file.name}:{self.line}:{self.column} {self.code} {self.fragment!r}" + \
@@ -56,11 +62,12 @@ def expectations(path: Path) -> list[Expected]:
     out: list[Expected] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if m := EXPECT.match(line):
-            out.append(Expected(path, int(m[1]), int(m[2]), m[3], m[4]))
+            out.append(Expected(path, int(m[2]), int(m[3]), m[4], m[5],
+                                severity="error" if m[1] == "expect" else "warning"))
         elif (h := HINT.match(line)) and out:
             last = out.pop()
-            out.append(Expected(last.file, last.line, last.column, last.code, last.fragment, h[1]))
-        elif not line.startswith("# expect:"):
+            out.append(Expected(last.file, last.line, last.column, last.code, last.fragment, h[1], last.severity))
+        else:
             break
     return out
 
@@ -69,8 +76,18 @@ def shown(diags: list[Diagnostic]) -> str:
     return "\n".join(format_text(d) for d in diags) or "(nothing)"
 
 
+ISSUE_16 = [c for c in CASES if 77 <= int(c.name.split("-")[0]) <= 122]
+
+
 def test_the_corpus_is_large_enough():
     assert len(CASES) >= 45
+    # issue 16: every mistake that used to leave a rule quietly dead, by its code
+    codes = {line.split()[3] for case in ISSUE_16 for line in case.read_text().splitlines()
+             if line.startswith(("# expect:", "# warn:"))}
+    assert len(ISSUE_16) == 46 and {
+        "unknown-argument", "never-matches", "bad-glob", "absolute-glob", "yaml-syntax", "regex-quoting",
+        "unknown-attribute", "bad-template", "undeclared-variable", "command-line", "missing-file",
+        "not-on-path", "misplaced-key", "untrusts-project", "example-failed"} <= codes
     assert sum(1 for c in CASES for f in manifest_files(c) if f.name.startswith("recipe")) >= 2
 
 
@@ -84,7 +101,10 @@ def test_corpus_case(case: Path, monkeypatch):
     report = validate_paths(files)
     diags = report.diagnostics
 
-    assert report.errors >= 1, f"{case.name} must yield an error; got:\n{shown(diags)}"
+    if any(e.severity == "error" for e in expected):
+        assert report.errors >= 1, f"{case.name} must yield an error; got:\n{shown(diags)}"
+    else:
+        assert report.errors == 0 and report.warnings >= 1, f"{case.name} must warn only; got:\n{shown(diags)}"
     for exp in expected:
         found = [d for d in diags if exp.matches(d)]
         assert found, f"expected {exp}\ngot:\n{shown(diags)}"

@@ -276,6 +276,10 @@ def analyse(source: str) -> TemplateInfo:
         info.error = (node.lineno or 1, f"`{name}`: names starting with `_` are not available in "
                       "templates (they lead to Python internals); use the variables the manifest provides")
         return info
+    unknown_test = next((n for n in ast.find_all(nodes.Test) if n.name not in env.tests), None)
+    if unknown_test is not None:     # Jinja only finds these when the test runs
+        info.error = (unknown_test.lineno or 1, f"No test named '{unknown_test.name}'.")
+        return info
     try:  # the variable tracker compiles the template: unknown filters and tests surface here
         info.roots = set(meta.find_undeclared_variables(ast))
     except TemplateSyntaxError as exc:
