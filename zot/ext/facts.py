@@ -32,24 +32,50 @@ def session_facts(messages: list[dict[str, Any]], usage: Any, tools: Any = ()) -
     refused) before the one being judged, `tools` the same per tool name (every known tool is
     there, at 0 until used). The history is the whole session (compaction keeps it), so the
     counters survive compaction and resuming."""
-    names: dict[str, str] = {}
-    per_tool: dict[str, int] = {str(t): 0 for t in tools}
-    turns = calls = 0
-    for message in messages:
-        role = message.get("role")
-        if role == "assistant":
-            turns += 1
-            for call in message.get("tool_calls") or ():
-                names[call.get("id", "")] = str((call.get("function") or {}).get("name", ""))
-        elif role == "tool":
-            calls += 1
-            name = names.get(message.get("tool_call_id", ""))
-            if name:
-                per_tool[name] = per_tool.get(name, 0) + 1
+    count = _counted(messages)
+    per_tool = {str(t): 0 for t in tools}
+    per_tool.update(count.per_tool)
+    turns, calls = count.turns, count.calls
     spent = asdict(usage) if usage is not None else {k: (None if k == "cost" else 0) for k in USAGE}
     return {"usage": spent, "cost": spent.get("cost"),
             "tokens": int(spent.get("input_tokens") or 0) + int(spent.get("output_tokens") or 0),
             "messages": len(messages), "turns": turns, "tool_calls": calls, "tools": per_tool}
+
+
+class _Count:
+    """Counters over a history, carried forward as it grows (the history only grows), so a long
+    session pays for its new messages only."""
+
+    def __init__(self, messages: list) -> None:
+        self.messages, self.seen, self.turns, self.calls = messages, 0, 0, 0
+        self.names: dict[str, str] = {}
+        self.per_tool: dict[str, int] = {}
+
+    def advance(self) -> "_Count":
+        for message in self.messages[self.seen:]:
+            role = message.get("role")
+            if role == "assistant":
+                self.turns += 1
+                for call in message.get("tool_calls") or ():
+                    self.names[call.get("id", "")] = str((call.get("function") or {}).get("name", ""))
+            elif role == "tool":
+                self.calls += 1
+                name = self.names.get(message.get("tool_call_id", ""))
+                if name:
+                    self.per_tool[name] = self.per_tool.get(name, 0) + 1
+        self.seen = len(self.messages)
+        return self
+
+
+_LAST: list[_Count] = []       # the last history counted (one session per process, as a rule)
+
+
+def _counted(messages: list) -> _Count:
+    last = _LAST[0] if _LAST else None
+    if last is None or last.messages is not messages or len(messages) < last.seen:
+        last = _Count(messages)
+        _LAST[:] = [last]
+    return last.advance()
 
 
 def empty_session() -> dict[str, Any]:
