@@ -1,4 +1,5 @@
-"""Every YAML snippet in docs/ is a manifest (or part of one) that `zot ext validate` passes clean.
+"""Every YAML snippet in docs/ is a manifest (or part of one) that `zot ext validate` passes clean,
+or a settings file (its first comment says so) that zot reads without a problem.
 
 A snippet that is only a section (`guards:`, `hooks:`, ...) is checked inside a manifest with the
 required header; a snippet that names a script file gets an empty file of that name beside it.
@@ -65,9 +66,30 @@ def test_the_docs_have_snippets_to_check():
     assert any(where.startswith("tutorial.md") for where, _ in SNIPPETS)
 
 
+def is_settings(body: str) -> bool:
+    """A settings file, as its first comment says (`# .zot/settings.yaml ...`)."""
+    return re.match(r"#[^\n]*settings\.yaml", body) is not None
+
+
+def check_settings(folder: Path, body: str) -> None:
+    """Settings have no schema: they must read as a mapping the way zot reads them, and name per
+    extension only what zot knows (`enabled`, `params`)."""
+    from zot.yamlio import load_plain_mapping
+
+    path = folder / "settings.yaml"
+    folder.mkdir(parents=True)
+    path.write_text(body, encoding="utf-8")
+    data = load_plain_mapping(path)
+    for name, entry in (data.get("extensions") or {}).items():
+        assert set(entry) <= {"enabled", "params"}, (name, entry)
+
+
 @pytest.mark.parametrize("where, body", ALONE, ids=[w for w, _ in ALONE])
 def test_a_docs_snippet_validates_clean(where, body, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    if is_settings(body):
+        check_settings(tmp_path / "settings", body)
+        return
     diags = check(tmp_path / "snippet", as_manifest("snippet", body))
     assert not diags, f"{where}:\n" + "\n".join(format_text(d) for d in diags)
 
