@@ -398,7 +398,8 @@ def test_widgets_are_events_when_their_text_changes(rpc, ext):
                                              text("counted")])
     first = client.until("widget")[-1]
     assert first == {"type": "widget", "extension": "board", "name": "counter", "placement": "status",
-                     "text": "count=1", "error": None}
+                     "text": "count=1", "error": None, "lines": ["count=1"], "format": "text", "style": {},
+                     "priority": 0, "max_height": 10}
     client.send(id="1", type="prompt", message="count up")
     client.until("done")
     if not any(f["type"] == "widget" and f["text"] == "count=2" for f in client.frames):

@@ -13,6 +13,7 @@ While a turn runs the input stays live: Enter queues (in the session's queue), E
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 from pathlib import Path
@@ -29,6 +30,7 @@ from zot.ui import theme
 from zot.ui.dialogs import Dialogs
 from zot.ui.input import Pastes, ReplCompleter, completable, history_file
 from zot.ui.panels import Panels
+from zot.ui.port import ReplUI
 from zot.ui.printer import Printer
 from zot.ui.sending import SendMixin
 from zot.ui.sessions import SessionMixin
@@ -56,36 +58,6 @@ def run_repl(opts: Any) -> int:
     return asyncio.run(Repl(opts).run())
 
 
-class ReplUI:
-    """The scripts' UI port (zot.ext.script.ui.UIPort), answered by the REPL."""
-
-    def __init__(self, repl: "Repl") -> None:
-        self.repl = repl
-
-    async def confirm(self, source: str, title: str, message: str, default: bool = False) -> bool | None:
-        return await self.repl.dialogs.confirm(source, title, message, default)
-
-    async def select(self, source: str, title: str, message: str, options: list[str],
-                     default: str | None = None) -> str | None:
-        return await self.repl.dialogs.select(source, title, message, options, default)
-
-    async def input(self, source: str, title: str, message: str, placeholder: str = "",
-                    default: str = "") -> str | None:
-        return await self.repl.dialogs.input(source, title, message, placeholder, default)
-
-    async def open_panel(self, panel: Any, on_key: Any, on_close: Any) -> None:
-        await self.repl.panels.open_panel(panel, on_key, on_close)
-
-    async def update_panel(self, panel: Any) -> None:
-        await self.repl.panels.update_panel(panel)
-
-    async def close_panel(self, source: str, panel_id: str) -> None:
-        await self.repl.panels.close_panel(source, panel_id)
-
-    def notify(self, level: str, text: str, source: str) -> None:
-        self.repl.view.notice("warning" if level == "warn" else level, text, source)
-
-
 class Repl(SessionMixin, SendMixin):
     def __init__(self, opts: Any) -> None:
         self.opts = opts                # zot.agent.options.Options
@@ -102,15 +74,17 @@ class Repl(SessionMixin, SendMixin):
         self._ticker: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
 
-        self.style = theme.style()
-        self.printer = Printer(self.style)
+        self.theme, self.theme_problem = theme.load(os.environ.get("ZOT_THEME"))
+        self.style = theme.style(self.theme)
+        self.printer = Printer(self.style, color_depth=theme.color_depth())
         self.pastes = Pastes()
         self.tools = ToolLines()
         self.status = Status(self.invalidate)
         self.dialogs = Dialogs(self.refocus, self.invalidate)
         self.dialogs.buffer = Buffer(multiline=False)
         self.panels = Panels(self.refocus, self.invalidate, lambda: self.rows() - 14)
-        self.widgets = WidgetBoard(self._widget_list, lambda: self.state.cwd, self.facts, self.invalidate)
+        self.widgets = WidgetBoard(self._widget_list, lambda: self.state.cwd, self.facts, self.invalidate,
+                                   columns=self.columns)
         self.view = Transcript(self.printer, self.tools, self.invalidate, self.columns)
         self.port = ReplUI(self)
         self.cwd = Path(opts.cwd).expanduser().resolve() if getattr(opts, "cwd", None) else Path.cwd().resolve()
@@ -163,6 +137,7 @@ class Repl(SessionMixin, SendMixin):
 
         session, state = self.session, self.session.state
         self.cwd = state.cwd
+        self.use_theme(os.environ.get("ZOT_THEME") or session.settings.get("theme"))
         session.bus.subscribe(self.view)
         session.bus.subscribe(self.widgets.on_event)
         session.bus.subscribe(self.on_event)
@@ -187,6 +162,17 @@ class Repl(SessionMixin, SendMixin):
         for shown, full in self.early:
             self.enqueue(shown, full)
         self.early.clear()
+        self.invalidate()
+
+    def use_theme(self, name: str | None) -> None:
+        """Switch to the theme `name` (the settings are read after the first paint); a missing or
+        broken theme is one notice and the default."""
+        if name and name != self.theme.name:
+            self.theme, self.theme_problem = theme.load(name)
+            self.style = self.printer.style = self.app.style = theme.style(self.theme)
+        if self.theme_problem:
+            self.view.notice("warning", self.theme_problem)
+            self.theme_problem = None
         self.invalidate()
 
     def _load(self) -> Any:

@@ -35,6 +35,7 @@ from prompt_toolkit.layout.processors import Processor, Transformation
 from prompt_toolkit.widgets import SearchToolbar
 
 from zot.ui import input as input_mod
+from zot.ui import theme
 from zot.ui.panels import KEY_NAMES
 from zot.ui.toolline import SPINNER, one_line
 
@@ -119,6 +120,7 @@ def build_app(repl: Any) -> Application:
                                               content=CompletionsMenu(max_height=12, scroll_offset=1))])
     app = Application(layout=Layout(root, focused_element=repl.input_window),
                       key_bindings=input_mod.key_bindings(repl), style=repl.style, full_screen=False,
+                      color_depth=theme.color_depth(),
                       mouse_support=False, min_redraw_interval=0.005, include_default_pygments_style=False,
                       erase_when_done=False)
     app.ttimeoutlen = 0.05     # a lone Esc is an Esc after 50 ms (Alt+key arrives at once)

@@ -17,9 +17,10 @@ Fragments = list[tuple[str, str]]
 
 
 class Printer:
-    def __init__(self, style: Any, output: Any = None) -> None:
+    def __init__(self, style: Any, output: Any = None, color_depth: Any = None) -> None:
         self.style = style
         self.output = output
+        self.color_depth = color_depth
         self.app: Any = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: int | None = None
@@ -70,7 +71,7 @@ class Printer:
             self.output = create_output()
         for frags, after in pending:
             try:
-                print_formatted_text(self.output, frags, self.style)
+                print_formatted_text(self.output, frags, self.style, color_depth=self.color_depth)
             finally:
                 if after is not None:
                     try:

@@ -12,7 +12,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from zot.ui import render
+from zot.ui import ansi, blocks, render
 from zot.ui.toolline import ToolLines
 
 if TYPE_CHECKING:   # the events module is imported by the agent after the first paint
@@ -132,7 +132,10 @@ class Transcript:
         self.printer.print([("class:muted", "· model: "), ("class:status.model", event.model)])
 
     def on_notice(self, event: ev.Notice) -> None:
-        self.notice(event.level, event.text, event.source)
+        if event.block is not None:
+            self.block(event.text, event.block, event.source)
+        else:
+            self.notice(event.level, event.text, event.source)
 
     def on_command_output(self, event: ev.CommandOutput) -> None:
         if event.action == "error" or event.is_error:
@@ -140,17 +143,28 @@ class Transcript:
         elif event.action == "notify":   # an extension's command names its extension; zot's own do not
             self.notice("info", event.text, event.command.split(":")[0] if ":" in event.command else "zot")
         elif event.action == "display" and event.text:
-            self.printer.print(event.text)
+            self.printer.print(ansi.fragments(event.text))
+        elif event.action == "block":
+            self.block(event.text, event.block or {}, event.command.split(":")[0] if ":" in event.command else "")
 
     # ---------------------------------------------------------------- helpers
 
     def notice(self, level: str, text: str, source: str = "zot") -> None:
         mark = NOTICE_MARK.get(level, "·")
         style = f"class:notice.{level if level in NOTICE_MARK else 'info'}"
-        frags: Fragments = [(style, f"{mark} "), (style if level != "info" else "", text)]
+        frags: Fragments = [(style, f"{mark} "), *ansi.fragments(text, style if level != "info" else "")]
         if source and source != "zot":
             frags.append(("class:muted", f"  ({source})"))
         self.printer.print(frags)
+
+    def block(self, text: str, block: dict, source: str = "") -> None:
+        """A styled block (a hook's or command's `block:`, a script's `print_block`)."""
+        look = blocks.Look.of(block.get("style"))
+        if look.border is None:
+            look.border = "info"
+        subtitle = str(block.get("subtitle") or "")
+        self.printer.print(blocks.draw(text, str(block.get("format") or "text"), look, self.columns(),
+                                       subtitle=subtitle))
 
     def answer(self, text: str) -> Fragments:
         return render.markdown(text, self.columns())

@@ -18,6 +18,7 @@ from zot.ext.script import protocol
 from zot.ext.script.adapters import EMPTY_PARAMS, ScriptCommand, ScriptTool, ScriptWidget
 from zot.ext.script.eventmap import INTERCEPTS
 from zot.ext.script.ui import Panel
+from zot.ext.script.ui_frames import UIFrames   # presentation frames (styled widgets, blocks, renderers, editor)
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")      # what model providers accept
 COMMAND_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -34,7 +35,7 @@ class Registry:
     intercepts: set[str] = field(default_factory=set)
 
 
-class FrameHandlers:
+class FrameHandlers(UIFrames):
     """Mixed into ScriptExtension, whose attributes (`reg`, `staging`, `guards`, `proc`, `host`,
     `kv`, `spec`, `status`, `_tasks`) and methods (`log`, `notify`, `send`) it uses."""
 

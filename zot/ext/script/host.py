@@ -74,11 +74,14 @@ class ScriptHost:
         for item in held:
             notify(*item)
 
-    def notify(self, level: str, text: str, source: str) -> None:
+    def notify(self, level: str, text: str, source: str, block: dict | None = None) -> None:
+        """`block` (a script's `print_block`) goes to the bus with the text; it needs the bus."""
         if self.ui is not None and self._notify is None:
             self.ui.notify(level, text, source)
         elif self._notify is None:
-            self._held.append((level, text, source))
+            self._held.append((level, text, source) + ((block,) if block else ()))
+        elif block:
+            self._notify(level, text, source, block)
         else:
             self._notify(level, text, source)
 
@@ -164,7 +167,13 @@ class ScriptHost:
             hooks.add("rewriters" if isinstance(rule, RewriteRule) else "guards", rule)
 
     def widget_changed(self, widget: Any) -> None:
-        """A UI that shows widgets redraws on its own schedule; nothing to push here yet."""
+        """A script changed a widget: a UI that can redraw at once does (the REPL, rpc's feed)."""
+        changed = getattr(self.ui, "widget_changed", None)
+        if changed is not None:
+            try:
+                changed()
+            except Exception:  # drawing is the UI's business; a failure there must not reach the script
+                pass
 
 
 def _owner(tool: Any) -> str:
