@@ -50,12 +50,21 @@ def hex6(value: str) -> str:
     return value.lower()
 
 
-def problem(value: object, allow_none: bool = False) -> str | None:
-    """Why `value` is not a colour, in words a manifest author can act on; None when it is one."""
+def diagnose(value: object, allow_none: bool = False) -> tuple[str, str] | None:
+    """(what is wrong, what to write) when `value` is not a colour; None when it is one."""
     if is_color(value, allow_none):
         return None
-    roles = ", ".join(ROLES)
     extra = " or `none`" if allow_none else ""
     if isinstance(value, str) and value.startswith("#"):
-        return f"`{value}` is not a hex colour: write `#rgb` or `#rrggbb`{extra}"
-    return f"`{value}` is not a colour: use a theme role ({roles}), a hex colour like `#a6e3a1`{extra}"
+        return f"`{value}` is not a hex colour", f"write `#rgb` or `#rrggbb`{extra}"
+    from zot.diagnostics import did_you_mean
+
+    return (f"`{value}` is not a colour",
+            did_you_mean(str(value), ROLES) + f"use a theme role ({', '.join(ROLES)}) or a hex colour like "
+            f"`#a6e3a1`{extra}")
+
+
+def problem(value: object, allow_none: bool = False) -> str | None:
+    """Why `value` is not a colour, in one line (for a script's frame); None when it is one."""
+    found = diagnose(value, allow_none)
+    return f"{found[0]}: {found[1]}" if found else None

@@ -22,20 +22,21 @@ from typing import Any
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.filters import Condition
-from prompt_toolkit.history import FileHistory, InMemoryHistory, ThreadedHistory
 
-from zot.config import UserError, find_project_root
+from zot.config import UserError
 from zot.ext.builtin_commands import BUILTIN_COMMANDS
 from zot.ui import theme
 from zot.ui.dialogs import Dialogs
-from zot.ui.input import Pastes, ReplCompleter, completable, history_file
+from zot.ui.editor import Editor
+from zot.ui.input import Pastes, ReplCompleter, completable
 from zot.ui.panels import Panels
 from zot.ui.port import ReplUI
 from zot.ui.printer import Printer
 from zot.ui.sending import SendMixin
+from zot.ui.screen import ScreenMixin
 from zot.ui.sessions import SessionMixin
 from zot.ui.status import Status
-from zot.ui.toolline import ToolLines, one_line
+from zot.ui.toolline import ToolLines
 from zot.ui.view import Transcript
 from zot.ui.widgets import WidgetBoard
 
@@ -58,7 +59,7 @@ def run_repl(opts: Any) -> int:
     return asyncio.run(Repl(opts).run())
 
 
-class Repl(SessionMixin, SendMixin):
+class Repl(SessionMixin, SendMixin, ScreenMixin):
     def __init__(self, opts: Any) -> None:
         self.opts = opts                # zot.agent.options.Options
         self.session: Any = None        # zot.agent.agent_session.AgentSession, once loaded
@@ -78,14 +79,16 @@ class Repl(SessionMixin, SendMixin):
         self.style = theme.style(self.theme)
         self.printer = Printer(self.style, color_depth=theme.color_depth())
         self.pastes = Pastes()
-        self.tools = ToolLines()
+        self.tools = ToolLines(lambda: self.state.engine.renderers if self.state is not None and self.state.engine else {})
         self.status = Status(self.invalidate)
         self.dialogs = Dialogs(self.refocus, self.invalidate)
         self.dialogs.buffer = Buffer(multiline=False)
+        self.dialogs.size = lambda: (self.columns(), self.rows())
         self.panels = Panels(self.refocus, self.invalidate, lambda: self.rows() - 14)
         self.widgets = WidgetBoard(self._widget_list, lambda: self.state.cwd, self.facts, self.invalidate,
                                    columns=self.columns)
         self.view = Transcript(self.printer, self.tools, self.invalidate, self.columns)
+        self.editor = Editor(self)
         self.port = ReplUI(self)
         self.cwd = Path(opts.cwd).expanduser().resolve() if getattr(opts, "cwd", None) else Path.cwd().resolve()
         self.buffer = Buffer(
@@ -222,12 +225,16 @@ class Repl(SessionMixin, SendMixin):
 
     def submit(self) -> None:
         """Enter: to the session, which runs it now or queues it (a few commands run at once)."""
-        from zot.ui.commands import PRESENTERS
-
         text = self.buffer.text
         if not text.strip():
             return
         self.buffer.reset(append_to_history=True)
+        self.send_line(text)
+
+    def send_line(self, text: str) -> None:
+        """Send `text` as if typed and sent (Enter, or an extension key's command)."""
+        from zot.ui.commands import PRESENTERS
+
         full = self.pastes.expand(text)
         word = full[1:].split(maxsplit=1)[0] if full.startswith("/") and len(full) > 1 else ""
         if word in PRESENTERS and self.ready:
@@ -336,66 +343,3 @@ class Repl(SessionMixin, SendMixin):
 
     def user_error(self, exc: UserError) -> None:
         self.view.notice("error", exc.message + (f"\n  hint: {exc.hint}" if exc.hint else ""))
-
-    def facts(self) -> dict[str, Any]:
-        return self.session.facts() if self.session is not None else {}
-
-    def _widget_list(self) -> list:
-        engine = self.state.engine if self.state is not None else None
-        return engine.widgets if engine is not None else []
-
-    def _commands(self) -> Any:
-        return self.state.engine.commands if self.state is not None and self.state.engine else None
-
-    def known_command(self, word: str) -> bool:
-        table = self._commands()
-        return word in BUILTIN_COMMANDS or (table is not None and table.find(word) is not None)
-
-    def _builtin_args(self, name: str, position: int, prefix: str) -> list[tuple[str, str]]:
-        from zot.ui.commands import arg_completions
-
-        return arg_completions(self, name, position, prefix)
-
-    def _history(self) -> Any:
-        try:
-            path = history_file(find_project_root(self.cwd))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return ThreadedHistory(FileHistory(str(path)))
-        except OSError:
-            return InMemoryHistory()
-
-    def invalidate(self) -> None:
-        app = getattr(self, "app", None)
-        if app is not None and app.is_running:
-            app.invalidate()
-
-    def refocus(self) -> None:
-        """The keyboard goes to the dialog, else the panel, else the input."""
-        app = getattr(self, "app", None)
-        if app is None:
-            return
-        active = self.dialogs.active
-        try:
-            if active is not None:
-                app.layout.focus(self.dialog_field if active.text_input else self.dialog_window)
-            elif self.panels.open:
-                app.layout.focus(self.panel_window)
-            else:
-                app.layout.focus(self.input_window)
-        except ValueError:   # not visible yet: the next refocus gets it
-            pass
-
-    def columns(self) -> int:
-        try:
-            return self.app.output.get_size().columns
-        except Exception:
-            return 80
-
-    def rows(self) -> int:
-        try:
-            return self.app.output.get_size().rows
-        except Exception:
-            return 24
-
-    def live_rows(self) -> int:
-        return max(3, self.rows() - 12)

@@ -39,5 +39,20 @@ class ReplUI:
     def notify(self, level: str, text: str, source: str) -> None:
         self.repl.view.notice("warning" if level == "warn" else level, text, source)
 
+    async def overlay(self, source: str, spec: dict[str, Any]) -> dict[str, Any]:
+        return await self.repl.dialogs.overlay(source, spec)
+
     def widget_changed(self) -> None:
         self.repl.invalidate()
+
+    def set_editor(self, source: str, interceptor: Any) -> None:
+        self.repl.editor.set(source, interceptor)
+
+    def reset_editor(self, source: str) -> None:
+        self.repl.editor.reset(source)
+
+    def editor_render(self, source: str, render: dict[str, Any]) -> None:
+        self.repl.editor.set_render(source, render)
+
+    def set_editor_text(self, source: str, text: str, cursor: int | None) -> None:
+        self.repl.editor.set_text(source, text, cursor)

@@ -107,8 +107,25 @@ class Transcript:
         self.tools.ended(event.id, event.duration)
 
     def on_tool_result(self, event: ev.ToolResultEvent) -> None:
-        self.printer.print(self.tools.result(event, self.columns()))
+        renderer = None if event.blocked else self.tools.renderer(event.name)
+        if hasattr(renderer, "render"):       # a script renders it: keep its place, fill it when it answers
+            slot = self.printer.reserve()
+            asyncio.get_running_loop().create_task(self._render_later(slot, renderer, event))
+        else:
+            self.printer.print(self.tools.result(event, self.columns()))
         self.activity = "thinking"
+
+    async def _render_later(self, slot: list, renderer: Any, event: ev.ToolResultEvent) -> None:
+        """A script's rendering of a result (bounded by its timeout); zot's own when it gives none."""
+        answer: tuple[str | None, str | None] = (None, None)
+        try:
+            args = event.args if isinstance(event.args, dict) else {}
+            shown = event.display if event.display is not None else event.content
+            answer = await renderer.render(args, shown or "", event.is_error, self.columns())
+        except Exception:   # a renderer never loses a result
+            pass
+        finally:
+            self.printer.fill(slot, self.tools.result(event, self.columns(), rendered_by=answer))
 
     def on_turn_end(self, event: ev.TurnEnd) -> None:
         self.flush_interrupted()

@@ -210,6 +210,10 @@ class FrameHandlers(UIFrames):
 async def _ask_ui(ui, source: str, frame: dict[str, Any]) -> Any:
     kind = protocol.text(frame, "kind", "confirm")
     title, message = protocol.text(frame, "title"), protocol.text(frame, "message")
+    if kind == "overlay":
+        from zot.ext.script.ui_frames import ask_overlay
+
+        return await ask_overlay(ui, source, frame)
     if kind == "select":
         options = [str(o) for o in frame.get("options") or [] if isinstance(o, (str, int, float))]
         default = frame.get("default")

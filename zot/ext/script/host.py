@@ -25,6 +25,7 @@ from zot.ext.script.protocol import CAPABILITIES, PROTOCOL_VERSION
 from zot.ext.script.process import data_dir
 from zot.ext.script.spec import ScriptSpec
 from zot.ext.script.ui import UIPort
+from zot.ext.script.ui_frames import withdraw_ui
 
 Notify = Callable[[str, str, str], None]
 
@@ -37,6 +38,7 @@ class Live:
     commands: CommandTable
     hooks: Hooks
     widgets: list = field(default_factory=list)
+    renderers: dict = field(default_factory=dict)     # tool -> renderer (zot/ext/script/ui_adapters.py)
 
 
 class ScriptHost:
@@ -156,6 +158,7 @@ class ScriptHost:
             del self.live.tools[name]
         self.live.commands.withdraw(ext)
         self.live.widgets[:] = [w for w in self.live.widgets if getattr(w, "ext", None) is not ext]
+        withdraw_ui(self, ext)
 
     def publish_guards(self, ext: ScriptExtension) -> None:
         """Registered guards join the manifest rules (rewrites with the rewriters)."""

@@ -32,9 +32,6 @@ from zot.ext.script import protocol
 PLACEMENTS = ("header", "above", "below", "status", "footer")
 FORMATS = ("text", "markdown")
 STYLE_KEYS = {"border": True, "color": False, "background": False}   # key -> may be `none`
-EDITOR_ACTIONS = ("passthrough", "consumed", "remap", "submit")
-RENDER_TIMEOUT = 0.5          # seconds a script gets to render a tool result before zot draws it
-EDITOR_TIMEOUT = 0.25         # seconds a key waits for the interceptor before it passes through
 
 
 class RichUI(Protocol):
@@ -114,10 +111,61 @@ class UIFrames:
 
     def _on_remove_widget(self, frame: dict[str, Any]) -> None:
         wid = protocol.text(frame, "id") or protocol.text(frame, "name")
-        self.staging.widgets.pop(wid, None)
-        if self.reg.widgets.pop(wid, None) is not None:
+        found = [r.widgets.pop(wid, None) for r in (self.staging, self.reg)]   # the same registry once ready
+        if any(found) and self._target is self.reg:
             self.host.publish(self)
             self.host.widget_changed(None)
+
+    # ---------------------------------------------------------------- tool renderers
+
+    def _on_register_renderer(self, frame: dict[str, Any]) -> None:
+        from zot.ext.script.ui_adapters import ScriptRenderer, publish_renderer
+
+        tool = protocol.text(frame, "tool")
+        fmt = protocol.text(frame, "format", "text")
+        colors_node = frame.get("colors") if isinstance(frame.get("colors"), dict) else {}
+        bad = next((f"`colors.{k}`: {colors.problem(v)}" for k, v in colors_node.items()
+                    if k not in ("success", "error", "background") or colors.problem(v)), None)
+        if not tool or fmt not in (*FORMATS, "diff") or bad:
+            why = "it needs a `tool`" if not tool else bad or f"`format` must be text, markdown or diff, not `{fmt}`"
+            return self._refuse(f"renderer for `{tool}` was not registered: {why}")
+        collapsed = _int(frame.get("collapsed"), 3)
+        publish_renderer(self.host.live, ScriptRenderer(self, tool, protocol.text(frame, "display_name"), fmt,
+                                                        max(0, collapsed), dict(colors_node)))
+
+    # ---------------------------------------------------------------- the editor interceptor
+
+    def _on_set_editor(self, frame: dict[str, Any]) -> None:
+        from zot.ext.script.ui_adapters import EditorInterceptor
+
+        keys = frame.get("keys")
+        if keys is not None and not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
+            return self._refuse("set_editor: `keys` must be a list of key names (or left out for every key)")
+        render = frame.get("render") if isinstance(frame.get("render"), dict) else {}
+        ui = self._rich_ui("set_editor")
+        if ui is not None:
+            ui.set_editor(self.name, EditorInterceptor(self, frozenset(keys) if keys is not None else None, render))
+
+    def _on_reset_editor(self, frame: dict[str, Any]) -> None:
+        ui = self._rich_ui("reset_editor")
+        if ui is not None:
+            ui.reset_editor(self.name)
+
+    def _on_editor_render(self, frame: dict[str, Any]) -> None:
+        ui = self._rich_ui("editor_render")
+        if ui is not None and isinstance(frame.get("render"), dict):
+            ui.editor_render(self.name, dict(frame["render"]))
+
+    def _on_set_editor_text(self, frame: dict[str, Any]) -> None:
+        ui = self._rich_ui("set_editor_text")
+        cursor = frame.get("cursor")
+        if ui is not None:
+            ui.set_editor_text(self.name, protocol.text(frame, "text"), cursor if isinstance(cursor, int) else None)
+
+    def _rich_ui(self, method: str) -> Any:
+        """The UI when it has `method` (the REPL); else None: the frame means nothing without an editor."""
+        ui = self.host.ui
+        return ui if ui is not None and hasattr(ui, method) else None
 
     # ---------------------------------------------------------------- printed blocks
 
@@ -127,6 +175,36 @@ class UIFrames:
         if problem or fmt not in FORMATS:
             return self._refuse(f"print_block was not printed: {problem or f'`format` must be text or markdown'}")
         self.host.notify("info", protocol.text(frame, "text"), self.name, block_of(frame))
+
+
+async def ask_overlay(ui: Any, source: str, frame: dict[str, Any]) -> dict[str, Any] | None:
+    """`ui_request` with `kind: overlay` ({title, text, format, width, style, actions}): the chosen
+    button as `{action, index}` (index -1: closed without a button), or None when cancelled or
+    when the UI cannot show overlays."""
+    show = getattr(ui, "overlay", None)
+    fmt = protocol.text(frame, "format", "markdown")
+    if show is None or style_problem(frame.get("style")) or fmt not in FORMATS:
+        return None
+    actions = [str(a) for a in frame.get("actions") or [] if isinstance(a, (str, int, float))]
+    spec = {"title": protocol.text(frame, "title"), "text": protocol.text(frame, "text") or protocol.text(frame, "message"),
+            "format": fmt, "width": _int(frame.get("width"), 0) or None, "style": dict(frame.get("style") or {}),
+            "actions": actions}
+    answer = await show(source, spec)
+    if not isinstance(answer, dict) or answer.get("cancelled"):
+        return None
+    return {"action": answer.get("action", ""), "index": answer.get("index", -1)}
+
+
+def withdraw_ui(host: Any, ext: Any) -> None:
+    """A script stopped: its renderers go (the manifest ones come back) and its editor interceptor
+    is removed, so the editor never waits on a script that is gone."""
+    from zot.ext.script.ui_adapters import withdraw_renderers
+
+    if hasattr(host.live, "renderers"):
+        withdraw_renderers(host.live, ext)
+    reset = getattr(host.ui, "reset_editor", None)
+    if reset is not None:
+        reset(ext.name)
 
 
 def _int(value: Any, default: int) -> int:
