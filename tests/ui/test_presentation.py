@@ -305,6 +305,16 @@ def test_the_high_contrast_theme_colours_the_status_bar(proj, tmp_path, terms):
     assert default.screen.buffer[row][2].bg == "262626"
 
 
+def test_the_theme_can_be_chosen_in_the_settings(proj, tmp_path, terms):
+    settings = tmp_path / "home" / ".zot" / "settings.yaml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text("theme: high-contrast\n")
+    term = start(terms, proj, tmp_path)
+    term.settle(0.5)
+    status = max(i for i, line in enumerate(term.screen.display) if "$–" in line)
+    assert term.screen.buffer[status][2].bg == "ffffff"
+
+
 def test_a_missing_theme_is_one_notice_and_the_default(proj, tmp_path, terms):
     term = start(terms, proj, tmp_path, env={"ZOT_THEME": "no-such-theme"})
     term.wait_for("there is no theme `no-such-theme` (themes: default, high-contrast); using the default theme")
