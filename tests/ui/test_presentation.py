@@ -120,6 +120,34 @@ def test_a_tool_renderer_header_and_markdown_body(server, proj, tmp_path, terms,
     assert "• first point" in expanded and "**first**" not in expanded
 
 
+RENDER_SCRIPT = f'''
+import sys
+sys.path.insert(0, {str(REPO)!r})
+from zot.sdk import Extension
+
+ext = Extension("srend", version="1.0.0")
+
+@ext.tool_renderer("read", display_name="Peek", format="markdown")
+def show(event, ctx):
+    return "lines of " + event["args"]["path"], "## From the script\\n" + event["result"].splitlines()[0]
+
+ext.run()
+'''
+
+
+def test_a_script_renders_a_tool_result_in_its_place(server, proj, tmp_path, terms, ext):
+    (proj / "notes.txt").write_text("first note\nsecond note\n")
+    folder = ext("srend", f"script: {{exec: {sys.executable}, args: [main.py]}}\n", {"main.py": RENDER_SCRIPT})
+    server.enqueue(tool_calls([call("read", {"path": "notes.txt"})]), text("Done reading."))
+    term = start(terms, proj, tmp_path, "-e", str(folder), server=server)
+    term.type("peek")
+    term.wait_for("Done reading.")
+    head, body, answer = row_of(term, "✓ Peek  lines of notes.txt"), row_of(term, "⎿ From the script"), \
+        row_of(term, "Done reading.")
+    assert head < body < answer and "## From" not in term.display()
+    assert "first note" in term.screen.display[body + 1]
+
+
 def test_a_command_prints_a_styled_block_with_a_subtitle(proj, tmp_path, terms, ext):
     folder = ext("blk", """
         commands:
@@ -161,6 +189,7 @@ OVERLAY = """
     keybindings:
       ctrl+g: {command: /hello, description: say hello}
       f2: {insert: "inserted by f2 "}
+      alt+h: {submit: true}
     """
 
 
@@ -190,6 +219,9 @@ def test_key_bindings_run_a_command_and_insert_text(proj, tmp_path, terms, ext):
     term.key("f2")
     term.wait_for("› inserted by f2", screen_only=True)
     term.key("ctrl-c")
+    term.send("/hello")
+    term.send("\x1bh")                       # alt+h submits what is in the editor
+    term.wait_for(lambda t: t.count("hello from a key") == 2)
     term.type("/help")
     help_text = term.wait_for("say hello  [ov]")
     assert "f2" in help_text and "insert inserted by f2" in help_text

@@ -29,8 +29,9 @@ async def resolve(session: "AgentSession", command: str, text: str, spec: dict[s
         title = f"{spec['title']}\n" if spec.get("title") else ""
         return CommandResult(command, "display", title + text + note)
     answer = await show(command.split(":")[0], {**spec, "text": text, "actions": [a["label"] for a in actions]})
-    index = answer.get("index", -1) if isinstance(answer, dict) else -1
-    if answer.get("cancelled") or not 0 <= index < len(actions):
+    answer = answer if isinstance(answer, dict) else {"cancelled": True}
+    index = answer.get("index", -1)
+    if answer.get("cancelled") or not isinstance(index, int) or not 0 <= index < len(actions):
         return CommandResult(command, "none")
     chosen = actions[index]
     for kind in ("prompt", "insert", "display"):
