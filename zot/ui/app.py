@@ -23,7 +23,7 @@ from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.filters import Condition
 
-from zot.config import UserError
+from zot.config import UserError, find_project_root
 from zot.ext.builtin_commands import BUILTIN_COMMANDS
 from zot.ui import theme
 from zot.ui.dialogs import Dialogs
