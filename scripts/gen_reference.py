@@ -1,4 +1,4 @@
-"""Generate docs/reference.md from the schemas in schemas/ (extension, recipe, lock).
+"""Generate docs/reference.md from the schemas in schemas/ (extension, recipe, lock, theme).
 
     python scripts/gen_reference.py           # write docs/reference.md
     python scripts/gen_reference.py --check   # exit 1 if docs/reference.md is out of date
@@ -19,6 +19,7 @@ SCHEMAS = (
     ("extension", "Extension manifest", "extension.yaml", REPO / "schemas" / "extension.schema.json"),
     ("recipe", "Recipe pack", "recipe.yaml", REPO / "schemas" / "recipe.schema.json"),
     ("lock", "Lock file", "zot.lock", REPO / "schemas" / "lock.schema.json"),
+    ("theme", "Theme", "themes/NAME.yaml", REPO / "schemas" / "theme.schema.json"),
 )
 STALE = "docs/reference.md is stale: run python scripts/gen_reference.py"
 

@@ -18,6 +18,7 @@ SCHEMA_FILES = {
     "extension": REPO / "schemas" / "extension.schema.json",
     "recipe": REPO / "schemas" / "recipe.schema.json",
     "lock": REPO / "schemas" / "lock.schema.json",
+    "theme": REPO / "schemas" / "theme.schema.json",
 }
 SCHEMAS = {kind: json.loads(path.read_text(encoding="utf-8")) for kind, path in SCHEMA_FILES.items()}
 VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in SCHEMAS.items()}
@@ -508,3 +509,13 @@ def test_invalid_recipe(case):
     extra, path, keyword = RECIPE_INVALID[case]
     best = best_match(errors("recipe", manifest(RECIPE_HEAD, extra)))
     assert (list(best.absolute_path), best.validator) == (path, keyword), best.message
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "themes").glob("*.yaml")), ids=lambda p: p.name)
+def test_the_shipped_themes_are_valid(path):
+    assert errors("theme", load(path.read_text(encoding="utf-8"))) == []
+
+
+def test_a_theme_with_a_bad_colour_is_refused():
+    bad = load("schema: zot/theme/v1\nname: x\ncolors: {accent: cyanish, nope: '#fff'}\n")
+    assert sorted(e.validator for e in errors("theme", bad)) == ["additionalProperties", "pattern"]

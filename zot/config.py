@@ -29,7 +29,7 @@ def zot_home() -> Path:
 
 
 def shipped_dir(kind: str) -> Path:
-    """`schemas`, `extensions` or `recipes` as installed with the package.
+    """`schemas`, `extensions`, `recipes` or `themes` as installed with the package.
 
     A wheel carries them inside the package (`zot/_shipped/`); an editable install or a checkout
     reads them from the repository next to the package.

@@ -398,10 +398,46 @@ def test_widgets_are_events_when_their_text_changes(rpc, ext):
                                              text("counted")])
     first = client.until("widget")[-1]
     assert first == {"type": "widget", "extension": "board", "name": "counter", "placement": "status",
-                     "text": "count=1", "error": None}
+                     "text": "count=1", "error": None, "lines": ["count=1"], "format": "text", "style": {},
+                     "priority": 0, "max_height": 10}
     client.send(id="1", type="prompt", message="count up")
     client.until("done")
     if not any(f["type"] == "widget" and f["text"] == "count=2" for f in client.frames):
         client.until(lambda f: f["type"] == "widget" and f["text"] == "count=2")
     assert client.close() == 0
     assert [f["text"] for f in client.frames if f["type"] == "widget"] == ["count=1", "count=2"]
+
+
+OVERLAY = """
+commands:
+  pick:
+    description: Choose
+    overlay:
+      title: Deploy
+      text: "All **3** ready"
+      actions: [{label: First, display: "picked the first"}, {label: Second, display: "picked the second"}]
+"""
+
+
+def test_a_commands_overlay_is_a_ui_request_for_a_client_that_asks(rpc, ext):
+    client = rpc("-e", str(ext("ov", OVERLAY)))
+    client.send(id="1", type="prompt", message="/pick")
+    shown = client.until("ext_display")[-1]
+    assert shown["text"] == ("Deploy\nAll **3** ready\n[/ov:pick opened an overlay, which needs the interactive UI; "
+                             "its buttons: First · Second]")
+    client.send(id="h", type="hello", ui=True)
+    client.response("h")
+    for value, said in (("Second", "picked the second"), (0, "picked the first")):
+        client.send(id=f"p{value}", type="prompt", message="/pick")
+        asked = client.until("ui_request")[-1]
+        assert (asked["kind"], asked["title"], asked["text"], asked["actions"]) == (
+            "overlay", "Deploy", "All **3** ready", ["First", "Second"])
+        client.send(id=f"a{value}", type="ui_response", request_id=asked["request_id"], value=value)
+        assert client.until("ext_display")[-1]["text"] == said
+    client.send(id="bad", type="prompt", message="/pick")
+    asked = client.until("ui_request")[-1]
+    client.send(id="b", type="ui_response", request_id=asked["request_id"], value={"index": 1})
+    assert "a button's label, its index or null" in client.response("b")["error"]
+    client.send(id="c", type="ui_response", request_id=asked["request_id"], value=None)
+    client.response("c")
+    assert client.close() == 0

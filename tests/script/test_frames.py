@@ -59,7 +59,8 @@ def test_handshake_sends_hello_ack_and_takes_registrations(scripts, tmp_path):
                            "extension_dir": str(folder), "data_dir": str(Path(os.environ["ZOT_HOME"]) / "data" / "full"),
                            "project_data_dir": str(folder.parent / ".zot" / "data" / "full"),
                            "capabilities": ["intercept_tool_result", "intercept_input", "register_guard",
-                                            "register_widget", "ui", "kv"]}
+                                            "register_widget", "ui", "kv", "styled_widgets", "print_block",
+                                            "tool_renderer", "overlay", "editor"]}
             assert s.state.tools["echo"].parameters["required"] == ["text"]
             assert s.state.tools["echo"].description == "Echo text"
             table = s.state.engine.commands

@@ -58,6 +58,7 @@ class FakeHost:
         self.subscribed: dict = {"events": [], "intercept": []}
         self.guards: dict = {}
         self.widgets: dict = {}
+        self.presentation: list[dict] = []     # set_editor, register_renderer, set_widget before ready
         self._unread: list[dict] = []
         self._cond = threading.Condition()
         self._eof = False
@@ -113,6 +114,8 @@ class FakeHost:
                 self.guards[frame["name"]] = frame
             elif kind == "register_widget":
                 self.widgets[frame["name"]] = frame
+            elif kind in ("set_editor", "register_renderer", "set_widget"):
+                self.presentation.append(frame)
             elif kind == "subscribe":
                 self.subscribed = {"events": frame.get("events") or [],
                                    "intercept": frame.get("intercept") or []}

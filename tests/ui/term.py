@@ -22,7 +22,7 @@ import pyte
 REPO = Path(__file__).resolve().parents[2]
 KEYS = {"enter": "\r", "esc": "\x1b", "ctrl-c": "\x03", "ctrl-d": "\x04", "ctrl-o": "\x0f", "ctrl-j": "\n",
         "tab": "\t", "up": "\x1b[A", "down": "\x1b[B", "alt-enter": "\x1b\r", "backspace": "\x7f",
-        "ctrl-r": "\x12", "space": " "}
+        "ctrl-r": "\x12", "space": " ", "right": "\x1b[C", "left": "\x1b[D", "ctrl-g": "\x07", "f2": "\x1bOQ"}
 TIMEOUT = 40.0
 
 
@@ -63,13 +63,14 @@ def environment(home: Path, bytecode: bool = False) -> dict[str, str]:
 
 class Term:
     def __init__(self, args: list[str], cwd: Path, home: Path, rows: int = 40, cols: int = 120,
-                 bytecode: bool = False) -> None:
+                 bytecode: bool = False, env: dict[str, str] | None = None) -> None:
         self.screen = _Screen(cols, rows)
         self.stream = pyte.Stream(self.screen)
         self.raw = ""
         self.feed = True          # False: keep the raw output only (no screen emulation cost)
         cmd = zot_command()
-        self.child = pexpect.spawn(cmd[0], [*cmd[1:], *args], cwd=str(cwd), env=environment(home, bytecode),
+        self.child = pexpect.spawn(cmd[0], [*cmd[1:], *args], cwd=str(cwd),
+                                   env={**environment(home, bytecode), **(env or {})},
                                    dimensions=(rows, cols), encoding="utf-8", codec_errors="replace",
                                    timeout=TIMEOUT)
         self.child.delaybeforesend = None     # pexpect sleeps 50 ms before every send by default

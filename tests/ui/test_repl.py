@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakellm import FakeLLMServer, call, text, tool_calls
-from tests.ui.term import REPO, Term, project
+from tests.fakellm import call, text, tool_calls
+from tests.ui.term import REPO, Term
 
 EXTENSION = """\
 schema: zot/extension/v1
@@ -55,17 +55,6 @@ widgets:
 
 
 @pytest.fixture
-def server():
-    with FakeLLMServer() as s:
-        yield s
-
-
-@pytest.fixture
-def proj(tmp_path) -> Path:
-    return project(tmp_path)
-
-
-@pytest.fixture
 def ext(tmp_path) -> Path:
     folder = tmp_path / "uitest"
     folder.mkdir()
@@ -81,14 +70,6 @@ def start(proj: Path, tmp_path: Path, *args: str) -> Term:
     term = Term(["--no-ext", *args], proj, tmp_path / "home")
     term.ready()
     return term
-
-
-@pytest.fixture
-def terms():
-    started: list[Term] = []
-    yield started
-    for term in started:
-        term.close()
 
 
 def last_user(body: dict) -> str:

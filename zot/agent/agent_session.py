@@ -287,7 +287,7 @@ class AgentSession(Knobs):
     async def _command(self, item: Item) -> Any:
         result: CommandResult = await dispatch(self, item.text)
         if result.action != "none":
-            self.bus.emit(ev.CommandOutput(result.command, result.action, result.text, result.is_error))
+            self.bus.emit(ev.CommandOutput(result.command, result.action, result.text, result.is_error, result.block))
         if result.action == "prompt" and not result.is_error:
             return await self._prompt(result.text, item.source, item.images)
         return result

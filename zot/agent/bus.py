@@ -22,8 +22,10 @@ class Bus:
     def subscribe(self, listener: Listener) -> None:
         self.listeners.append(listener)
 
-    def notify(self, level: str, text: str, source: str = "zot") -> None:
-        self.emit(ev.Notice(level, text, source))
+    def notify(self, level: str, text: str, source: str = "zot", block: dict | None = None) -> None:
+        """A message for the user; with `block` ({format, style, subtitle}) a screen draws it as a
+        styled block (zot.ui.blocks), other modes print its text."""
+        self.emit(ev.Notice(level, text, source, block))
 
     def emit(self, event: ev._Event) -> None:
         for listener in list(self.listeners):

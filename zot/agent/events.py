@@ -156,6 +156,10 @@ class Notice(_Event):
     level: str                 # info | warning | error
     text: str
     source: str = "zot"
+    block: dict[str, Any] | None = None   # drawn as a styled block: {format, style, subtitle}
+
+    def to_json(self) -> dict[str, Any]:
+        return _without_empty_block(super().to_json())
 
 
 @dataclass(frozen=True)
@@ -164,9 +168,20 @@ class CommandOutput(_Event):
 
     type: ClassVar[str] = "command_output"
     command: str
-    action: str
+    action: str                # display | notify | insert | prompt | error | block | clear | exit
     text: str
     is_error: bool = False
+    block: dict[str, Any] | None = None   # with action `block`: {format, style, subtitle}
+
+    def to_json(self) -> dict[str, Any]:
+        return _without_empty_block(super().to_json())
+
+
+def _without_empty_block(data: dict[str, Any]) -> dict[str, Any]:
+    """`block` appears in --json and rpc only when there is one (older readers see no change)."""
+    if data.get("block") is None:
+        data.pop("block", None)
+    return data
 
 
 Event = Union[SessionStart, Input, BeforeAgentStart, AgentStart, TurnStart, MessageStart, MessageUpdate,

@@ -19,13 +19,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class CommandResult:
-    """What a command produced. `action`: display | notify | insert | prompt | error | clear |
-    exit | none. A `prompt` result's text is sent to the model as the user's message."""
+    """What a command produced. `action`: display | notify | insert | prompt | error | block |
+    clear | exit | none. A `prompt` result's text is sent to the model as the user's message;
+    a `block` is drawn with `block` ({format, style, subtitle})."""
 
     command: str
     action: str
     text: str = ""
     is_error: bool = False
+    block: dict | None = None
 
 
 def is_command(text: str) -> bool:
@@ -57,7 +59,11 @@ async def dispatch(session: "AgentSession", text: str) -> CommandResult:
     outcome = await command.invoke(rest, state.cwd, session.facts())
     if outcome.is_error and outcome.status:
         session.bus.notify("error", f"/{command.qualified} failed: {outcome.status}")
-    return CommandResult(command.qualified, outcome.action, outcome.text, outcome.is_error)
+    if outcome.action == "overlay":
+        from zot.agent.overlays import resolve
+
+        return await resolve(session, command.qualified, outcome.text, outcome.block or {})
+    return CommandResult(command.qualified, outcome.action, outcome.text, outcome.is_error, outcome.block)
 
 
 def unknown(word: str, table: Any) -> UserError:

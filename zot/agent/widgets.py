@@ -4,19 +4,22 @@ Each widget is refreshed when one of its events is emitted on the bus and every 
 seconds, in background tasks: input never waits for a widget. One refresh per widget runs at a
 time (an event during a refresh runs one more afterwards). A widget that fails, hangs (bounded by
 `REFRESH_TIMEOUT`) or raises shows a short marker instead of its text; the screen never breaks.
-Script widgets are set by their script; they are simply redrawn. The REPL draws the texts
-(zot/ui/widgets.py); rpc sends them as `widget` events.
+Script widgets are set by their script; they are simply redrawn. `shown(placement)` is what
+to draw, as data (text, format, style, priority, max height); the REPL draws it
+(zot/ui/widgets.py) and rpc sends it as `widget` events (zot/modes/rpc_widgets.py).
 """
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 PLACEMENTS = ("header", "above", "below", "status", "footer")
 REFRESH_TIMEOUT = 10.0
 TICK = 1.0
-MAX_WIDTH = 200
+MAX_WIDTH = 200        # a status widget, on one line
+MAX_TEXT = 8000        # a widget of several lines
 MARKER_WIDTH = 60      # a failure marker stays short: the full error is in `/ext`
 
 
@@ -110,25 +113,56 @@ class WidgetBoard:
 
     # ---------------------------------------------------------------- reading
 
-    def texts(self, placement: str) -> list[tuple[str, bool]]:
-        """(text, failed) of the widgets in one placement that have something to show."""
+    def shown(self, placement: str) -> list[Shown]:
+        """What the widgets of one placement show now, in priority order (lower first, then load
+        order). A `status` widget is one line; the others keep their lines."""
         out = []
-        for widget in self.widgets():
+        for widget in sorted(self.widgets(), key=lambda w: getattr(w, "priority", 0)):
             if getattr(widget, "placement", "status") != placement:
                 continue
             text = str(getattr(widget, "last", "") or "")
-            if not text:
+            if not text.strip():
                 continue
             failed = bool(getattr(widget, "error", None)) or _is_marker(text)
-            limit = MARKER_WIDTH if failed else MAX_WIDTH
-            text = " ".join(text.split())
-            if len(text) > limit:
-                text = text[: limit - 1] + "…"
-            out.append((text, failed))
+            if failed or placement == "status":
+                text = _one_line(text, MARKER_WIDTH if failed else MAX_WIDTH)
+            elif len(text) > MAX_TEXT:
+                text = text[: MAX_TEXT - 1] + "…"
+            out.append(Shown(_name(widget), text, failed, getattr(widget, "format", "text") or "text",
+                             dict(getattr(widget, "style", None) or {}),
+                             int(getattr(widget, "max_height", 10) or 10), int(getattr(widget, "priority", 0)),
+                             getattr(widget, "error", None)))
         return out
 
+    def texts(self, placement: str) -> list[tuple[str, bool]]:
+        """(text, failed) of the widgets in one placement, each on one line."""
+        return [(_one_line(s.text, MARKER_WIDTH if s.failed else MAX_WIDTH), s.failed) for s in self.shown(placement)]
+
     def has(self, placement: str) -> bool:
-        return bool(self.texts(placement))
+        return bool(self.shown(placement))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One widget as it should be drawn: data, the same for the REPL and rpc's `widget` events."""
+
+    name: str                 # EXTENSION:NAME
+    text: str
+    failed: bool
+    format: str = "text"      # text | markdown
+    style: dict = field(default_factory=dict)
+    max_height: int = 10
+    priority: int = 0
+    error: str | None = None  # why it failed (the text is then a short marker)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _name(widget: Any) -> str:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 # kind -> how a line about it starts, in the order lines are shown
 KINDS: dict[str, str] = {
     "script": "runs script", "run": "runs", "http": "calls", "tool": "tool", "command": "command",
-    "widget": "widget", "hook": "hook", "relax": "relaxes", "restrict": "restricts", "prompt": "prompt",
+    "widget": "widget", "renderer": "renderer", "key": "key", "hook": "hook", "relax": "relaxes", "restrict": "restricts", "prompt": "prompt",
     "param": "param", "setting": "setting",
 }
 RELAXING = frozenset({"allow", "rewrite"})
@@ -40,7 +40,7 @@ class Capability:
     detail: str = ""
 
     def line(self) -> str:
-        if self.kind in ("tool", "command", "widget", "param", "setting") or not self.detail:
+        if self.kind in ("tool", "command", "widget", "renderer", "key", "param", "setting") or not self.detail:
             shown = self.key + (f": {self.detail}" if self.detail else "")
             return escape(shown if self.kind != "setting" else self.detail)
         shown = f"{KINDS.get(self.kind, self.kind)} {self.detail}"
@@ -150,6 +150,12 @@ def summarize(name: str, data: dict) -> Summary:
         items.append(Capability(kind, f"guard {key}", f"{action} {tools}"))
     for i, hook in enumerate(data.get("hooks") or []):
         items += _hook(f"hook {i + 1}", hook if isinstance(hook, dict) else {})
+    for tool in data.get("renderers") or {}:
+        items.append(Capability("renderer", f"renderer {tool}", "changes how its calls are shown"))
+    for name, node in (data.get("keybindings") or {}).items():
+        node = node if isinstance(node, dict) else {}
+        what = next((f"{k} {node[k]}" for k in ("command", "insert", "submit") if k in node), "")
+        items.append(Capability("key", f"key {name}", _first_line(what)))
     prompts = data.get("prompts") if isinstance(data.get("prompts"), dict) else {}
     for i, fragment in enumerate(prompts.get("system") or []):
         text = fragment.get("text", fragment) if isinstance(fragment, dict) else fragment

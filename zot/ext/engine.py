@@ -17,7 +17,9 @@ from zot.ext.compile.commands import CommandTable, compile_commands
 from zot.ext.compile.context import ExtCtx
 from zot.ext.compile.guards import GuardRule, RewriteRule, Rule, compile_guards
 from zot.ext.compile.hooks import compile_hooks
+from zot.ext.compile.keybindings import compile_keybindings
 from zot.ext.compile.prompts import compile_prompts, context_files
+from zot.ext.compile.renderers import compile_renderers
 from zot.ext.compile.tools import compile_tools
 from zot.ext.compile.widgets import compile_widgets
 from zot.ext.discover import SCOPE_ORDER
@@ -31,6 +33,8 @@ COMPILERS: dict[str, Callable[[Any, ExtCtx], list]] = {
     "hooks": compile_hooks,
     "prompts": compile_prompts,
     "widgets": compile_widgets,
+    "renderers": compile_renderers,
+    "keybindings": compile_keybindings,
 }
 
 
@@ -56,6 +60,8 @@ class Engine:
     tools: dict[str, Any] = field(default_factory=dict)        # declared tools by name
     commands: CommandTable = field(default_factory=CommandTable)
     widgets: list = field(default_factory=list)
+    renderers: dict[str, Any] = field(default_factory=dict)    # tool name -> renderer (the nearest wins)
+    keybindings: list = field(default_factory=list)            # zot.ext.compile.keybindings.KeyBinding
     context_files: list[Path] = field(default_factory=list)
 
 
@@ -127,7 +133,30 @@ def _register(engine: Engine, compiled: Compiled) -> None:
         return
     hooks.system_fragments.extend(compiled.handlers.get("prompts", []))
     engine.widgets.extend(compiled.handlers.get("widgets", []))
+    _register_presentation(engine, compiled)
     engine.context_files.extend(context_files(compiled.ext.data.get("prompts") or {}, compiled.ext))
+
+
+def _register_presentation(engine: Engine, compiled: Compiled) -> None:
+    """Renderers and key bindings: the first (nearest) extension keeps a tool or a key."""
+    from zot.ext.keys import builtin_use
+
+    name = compiled.ext.name
+    for renderer in compiled.handlers.get("renderers", []):
+        other = engine.renderers.setdefault(renderer.tool, renderer)
+        if other is not renderer:
+            engine.problems.append(f"extension {name}: its renderer for `{renderer.tool}` is not used: "
+                                   f"extension {other.ext.name} renders that tool")
+    taken = {b.key.name: b for b in engine.keybindings}
+    for binding in compiled.handlers.get("keybindings", []):
+        used = builtin_use(binding.key)
+        other = taken.get(binding.key.name)
+        if used or other:
+            owner = f"zot ({used})" if used else f"extension {other.ext.name}"
+            engine.problems.append(f"extension {name}: its key `{binding.key.name}` is not bound: {owner} uses it")
+            continue
+        taken[binding.key.name] = binding
+        engine.keybindings.append(binding)
 
 
 def is_guard(rule: Rule) -> bool:

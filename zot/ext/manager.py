@@ -65,8 +65,8 @@ class ExtensionManager:
         state.engine = engine
         self.exts, self.engine = exts, engine
         facts = {"model": state.model.model, "cwd": str(state.cwd)}
-        self.host = ScriptHost(script_specs(engine), Live(state.tools, engine.commands, state.hooks, engine.widgets),
-                               state.project_root, facts, self.ui)
+        live = Live(state.tools, engine.commands, state.hooks, engine.widgets, engine.renderers)
+        self.host = ScriptHost(script_specs(engine), live, state.project_root, facts, self.ui)
         return load_notices(engine, exts)
 
     # ---------------------------------------------------------------- running

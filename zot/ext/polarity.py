@@ -4,8 +4,9 @@ stricter applies at once; what can run, widen or change behaviour waits for trus
 | applies untrusted (restrictive)                     | waits for trust                                   |
 |-----------------------------------------------------|---------------------------------------------------|
 | guards with `action: deny` or `confirm`             | guards with `allow`, `rewrite`, `warn`            |
-| hooks that only `redact` (tool_result, message_end) | every other hook (`run`, `log`, `notify`, `system`, `transform`, `append`, `truncate`) |
+| hooks that only `redact` (tool_result, message_end) | every other hook (`run`, `log`, `notify`, `block`, `system`, `transform`, `append`, `truncate`) |
 |                                                     | scripts, tools, commands, widgets, prompts, settings |
+|                                                     | `renderers` and `keybindings` (they change what you see and what a key does) |
 
 Restrictive rules are compiled by the same engine (matchers compiled, regexes and expressions
 under their usual limits); nothing is started or run. A project that changed after it was
@@ -17,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 RESTRICTIVE_ACTIONS = frozenset({"deny", "confirm"})
-OTHER_HOOK_ACTIONS = ("run", "log", "notify", "system", "transform", "append", "truncate", "http")
+OTHER_HOOK_ACTIONS = ("run", "log", "notify", "block", "system", "transform", "append", "truncate", "http")
 
 
 def restrictive_guard(node: Any) -> bool:

@@ -150,13 +150,19 @@ class Translator:
             self.write(cut)
 
     def on_notice(self, event: Any) -> None:
-        self.write({"type": "ext_notify", "extension": event.source, "level": event.level, "message": event.text})
+        frame = {"type": "ext_notify", "extension": event.source, "level": event.level, "message": event.text}
+        if event.block is not None:
+            frame["block"] = event.block     # a styled block: {format, style, subtitle}
+        self.write(frame)
 
     def on_command_output(self, event: Any) -> None:
         extension = event.command.split(":")[0] if ":" in event.command else "zot"
         if event.action == "error" or event.is_error:
             self.write({"type": "error", "message": f"/{event.command}: {event.text or 'failed'}"})
-        elif event.action == "display" and event.text:
-            self.write({"type": "ext_display", "extension": extension, "text": event.text})
+        elif event.action in ("display", "block") and event.text:
+            frame = {"type": "ext_display", "extension": extension, "text": event.text}
+            if event.block is not None:
+                frame["block"] = event.block
+            self.write(frame)
         elif event.action in ("notify", "insert") and event.text:
             self.write({"type": "ext_notify", "extension": extension, "level": "info", "message": event.text})

@@ -67,6 +67,9 @@ class RpcUI:
             return f"`value` must be true, false or null for a confirm, not {value!r}"
         elif kind in ("select", "input") and not isinstance(value, (str, type(None))):
             return f"`value` must be a string or null for {kind}, not {value!r}"
+        elif kind == "overlay" and not (value is None or isinstance(value, str)
+                                        or (isinstance(value, int) and not isinstance(value, bool))):
+            return f"`value` must be a button's label, its index or null for an overlay, not {value!r}"
         if not future.done():
             future.set_result(value)
         return None
@@ -102,6 +105,16 @@ class RpcUI:
                     default: str = "") -> str | None:
         return await self.ask("input", {"extension": source, "title": title, "message": message,
                                         "placeholder": placeholder, "default": default}, None)
+
+    async def overlay(self, source: str, spec: dict[str, Any]) -> dict[str, Any]:
+        """An overlay as a question: the client answers a button's label or index (null: cancel)."""
+        labels = list(spec.get("actions") or [])
+        value = await self.ask("overlay", {"extension": source, **spec}, None)
+        if isinstance(value, str) and value in labels:
+            return {"action": value, "index": labels.index(value), "cancelled": False}
+        if isinstance(value, int) and not isinstance(value, bool) and -1 <= value < len(labels):
+            return {"action": labels[value] if value >= 0 else "", "index": value, "cancelled": False}
+        return {"action": "", "index": -1, "cancelled": True}
 
     async def open_panel(self, panel: Any, on_key: Any, on_close: Any) -> None:
         self.write(_panel("panel", panel))

@@ -40,6 +40,12 @@ message) -> bool`, `ctx.select(title, options) -> str | None`, `ctx.input(title,
 (zot's folder for the extension), `ctx.project_data_dir` (this project's `.zot/data/NAME`, which
 trust does not hash), `ctx.log(message)`.
 
+Presentation (zot/sdk/ui.py): `ctx.set_widget(id, text, placement, format, style, priority,
+max_height)`, `ctx.remove_widget(id)`, `ctx.print_block(text, format, style, subtitle)`,
+`ctx.overlay(title, text, actions) -> {action, index, cancelled}`, `@ext.tool_renderer(tool)`,
+`@ext.editor(keys, render)` returning `ext.passthrough()`, `ext.consumed()`, `ext.remap(key)` or
+`ext.submit(text)`, `ext.reset_editor()`, `ctx.editor_render(render)`, `ctx.set_editor_text(text)`.
+
 This package uses the standard library only and imports in a few milliseconds: it must not import
 litellm, prompt_toolkit, jinja2 or jsonschema (tests/sdk/test_import.py checks).
 """
@@ -51,10 +57,11 @@ from .results import (
     Action, Decision, Image, Panel, ToolError, allow, block, display, error, image, insert, modify,
     noop, prompt, replace_text, text,
 )
+from .ui import EditorAction, consumed, passthrough, remap, submit
 from .wire import MAX_FRAME
 
 __all__ = [
-    "Action", "Context", "Decision", "Extension", "FileKV", "Host", "HostKV", "Image", "KVError",
+    "Action", "Context", "Decision", "EditorAction", "Extension", "FileKV", "Host", "HostKV", "Image", "KVError",
     "MAX_FRAME", "Panel", "ToolError", "allow", "block", "display", "error", "image", "insert",
-    "modify", "noop", "prompt", "replace_text", "text",
+    "modify", "noop", "prompt", "replace_text", "text", "consumed", "passthrough", "remap", "submit",
 ]

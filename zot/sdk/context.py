@@ -6,6 +6,7 @@ import os
 import threading
 
 from .results import Panel
+from .ui import ContextUI
 from .wire import HostGone
 
 __all__ = ["Context", "FileKV", "Host", "HostKV", "KVError"]
@@ -139,7 +140,7 @@ class FileKV:
             return sorted(k for k in self._load() if k.startswith(str(prefix)))
 
 
-class Context:
+class Context(ContextUI):
     """Passed to every handler as `ctx`. Safe to use from any thread.
 
     `ctx.request` is the frame being handled (empty for setup and ready hooks).

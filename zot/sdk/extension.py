@@ -10,6 +10,7 @@ import sys
 from . import results as R
 from .context import LEVELS, Host, KVError
 from .serve import Server
+from .ui import UIMixin      # presentation: widgets, blocks, renderers, overlays, the editor
 from .wire import FrameTooLarge, HostGone, stderr_log
 
 __all__ = ["Extension"]
@@ -23,7 +24,7 @@ class _NoKV:
                       "setup hooks), not at import time")
 
 
-class Extension:
+class Extension(UIMixin):
     """A script extension. Decorate handlers, then call `run()`.
 
         ext = Extension("todo", version="1.0.0")
@@ -74,6 +75,7 @@ class Extension:
         self._said: set = set()
         self._wire = None
         self._registered = False
+        self._ui_init()
 
     # ------------------------------------------------------------------ decorators
 

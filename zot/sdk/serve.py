@@ -74,6 +74,8 @@ class Server:
         caps += ["ui", "kv"]
         caps += [c for c, used in (("register_guard", ext._guards),
                                    ("register_widget", ext._widgets),
+                                   ("tool_renderer", ext._renderers),
+                                   ("editor", ext._editor is not None),
                                    ("intercept_tool_result", "tool_result" in ext._intercepts),
                                    ("intercept_input", "input" in ext._intercepts)) if used]
         caps += [c for c in ext.extra_capabilities if c not in caps]
@@ -103,6 +105,7 @@ class Server:
             ext._send_guard(name)
         for name in list(ext._widgets):
             ext._send_widget(name)
+        ext._send_ui_registrations()
         if ext._observers or ext._intercepts:
             ext._send({"type": "subscribe", "events": sorted(ext._observers),
                        "intercept": sorted(ext._intercepts)})
@@ -125,6 +128,10 @@ class Server:
             self.lane("events").put(self.run_event, frame)
         elif kind in ("panel_key", "panel_close"):
             self.lane(f"panel:{frame.get('panel_id')}").put(self.run_panel, frame)
+        elif kind == "render_request":
+            spawn(self.run_render, frame)
+        elif kind == "editor_key":                      # one at a time, in order
+            self.lane("editor").put(self.run_editor_key, frame)
         elif kind == "error":
             ext.log(f"zot reported: {frame.get('message')}")
         elif kind not in ext._said:  # a newer zot's frame: ignored, logged once
@@ -224,6 +231,32 @@ class Server:
                 ext.render_panel(value.id, value.title, value.lines, value.footer)
         except Exception as exc:
             ext.notify(ext._failure(f"panel {pid}", exc), "error")
+
+    def run_render(self, frame: dict) -> None:
+        from .ui import render_reply
+
+        ext, tool = self.ext, str(frame.get("tool") or "")
+        reply = {"type": "render_response", "id": frame.get("id")}
+        entry = ext._renderers.get(tool)
+        try:
+            fields = render_reply(call(entry[0], payload(frame), Context(ext, frame, "render")) if entry else None)
+        except Exception as exc:
+            ext._failure(f"renderer {tool}", exc)
+            fields = {"header": None, "body": None}
+        self.reply(dict(reply, **fields), lambda msg: dict(reply, header=None, body=None))
+
+    def run_editor_key(self, frame: dict) -> None:
+        from .ui import editor_reply
+
+        ext = self.ext
+        reply = {"type": "editor_key_response", "id": frame.get("id")}
+        try:
+            fields = editor_reply(call(ext._editor[0], payload(frame), Context(ext, frame, "editor"))
+                                  if ext._editor else None)
+        except Exception as exc:
+            ext._failure("editor interceptor", exc)
+            fields = {"action": "passthrough"}
+        self.reply(dict(reply, **fields), lambda msg: dict(reply, action="passthrough"))
 
     def run_hooks(self, which: str) -> None:
         """setup and ready hooks run in turn; each shutdown hook gets SHUTDOWN_GRACE seconds."""

@@ -13,6 +13,7 @@ While a turn runs the input stays live: Enter queues (in the session's queue), E
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 from pathlib import Path
@@ -21,19 +22,21 @@ from typing import Any
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.filters import Condition
-from prompt_toolkit.history import FileHistory, InMemoryHistory, ThreadedHistory
 
 from zot.config import UserError, find_project_root
 from zot.ext.builtin_commands import BUILTIN_COMMANDS
 from zot.ui import theme
 from zot.ui.dialogs import Dialogs
-from zot.ui.input import Pastes, ReplCompleter, completable, history_file
+from zot.ui.editor import Editor
+from zot.ui.input import Pastes, ReplCompleter, completable
 from zot.ui.panels import Panels
+from zot.ui.port import ReplUI
 from zot.ui.printer import Printer
 from zot.ui.sending import SendMixin
+from zot.ui.screen import ScreenMixin
 from zot.ui.sessions import SessionMixin
 from zot.ui.status import Status
-from zot.ui.toolline import ToolLines, one_line
+from zot.ui.toolline import ToolLines
 from zot.ui.view import Transcript
 from zot.ui.widgets import WidgetBoard
 
@@ -56,37 +59,7 @@ def run_repl(opts: Any) -> int:
     return asyncio.run(Repl(opts).run())
 
 
-class ReplUI:
-    """The scripts' UI port (zot.ext.script.ui.UIPort), answered by the REPL."""
-
-    def __init__(self, repl: "Repl") -> None:
-        self.repl = repl
-
-    async def confirm(self, source: str, title: str, message: str, default: bool = False) -> bool | None:
-        return await self.repl.dialogs.confirm(source, title, message, default)
-
-    async def select(self, source: str, title: str, message: str, options: list[str],
-                     default: str | None = None) -> str | None:
-        return await self.repl.dialogs.select(source, title, message, options, default)
-
-    async def input(self, source: str, title: str, message: str, placeholder: str = "",
-                    default: str = "") -> str | None:
-        return await self.repl.dialogs.input(source, title, message, placeholder, default)
-
-    async def open_panel(self, panel: Any, on_key: Any, on_close: Any) -> None:
-        await self.repl.panels.open_panel(panel, on_key, on_close)
-
-    async def update_panel(self, panel: Any) -> None:
-        await self.repl.panels.update_panel(panel)
-
-    async def close_panel(self, source: str, panel_id: str) -> None:
-        await self.repl.panels.close_panel(source, panel_id)
-
-    def notify(self, level: str, text: str, source: str) -> None:
-        self.repl.view.notice("warning" if level == "warn" else level, text, source)
-
-
-class Repl(SessionMixin, SendMixin):
+class Repl(SessionMixin, SendMixin, ScreenMixin):
     def __init__(self, opts: Any) -> None:
         self.opts = opts                # zot.agent.options.Options
         self.session: Any = None        # zot.agent.agent_session.AgentSession, once loaded
@@ -102,16 +75,20 @@ class Repl(SessionMixin, SendMixin):
         self._ticker: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
 
-        self.style = theme.style()
-        self.printer = Printer(self.style)
+        self.theme, self.theme_problem = theme.load(os.environ.get("ZOT_THEME"))
+        self.style = theme.style(self.theme)
+        self.printer = Printer(self.style, color_depth=theme.color_depth())
         self.pastes = Pastes()
-        self.tools = ToolLines()
+        self.tools = ToolLines(lambda: self.state.engine.renderers if self.state is not None and self.state.engine else {})
         self.status = Status(self.invalidate)
         self.dialogs = Dialogs(self.refocus, self.invalidate)
         self.dialogs.buffer = Buffer(multiline=False)
+        self.dialogs.size = lambda: (self.columns(), self.rows())
         self.panels = Panels(self.refocus, self.invalidate, lambda: self.rows() - 14)
-        self.widgets = WidgetBoard(self._widget_list, lambda: self.state.cwd, self.facts, self.invalidate)
+        self.widgets = WidgetBoard(self._widget_list, lambda: self.state.cwd, self.facts, self.invalidate,
+                                   columns=self.columns)
         self.view = Transcript(self.printer, self.tools, self.invalidate, self.columns)
+        self.editor = Editor(self)
         self.port = ReplUI(self)
         self.cwd = Path(opts.cwd).expanduser().resolve() if getattr(opts, "cwd", None) else Path.cwd().resolve()
         self.buffer = Buffer(
@@ -163,6 +140,7 @@ class Repl(SessionMixin, SendMixin):
 
         session, state = self.session, self.session.state
         self.cwd = state.cwd
+        self.use_theme(os.environ.get("ZOT_THEME") or session.settings.get("theme"))
         session.bus.subscribe(self.view)
         session.bus.subscribe(self.widgets.on_event)
         session.bus.subscribe(self.on_event)
@@ -187,6 +165,17 @@ class Repl(SessionMixin, SendMixin):
         for shown, full in self.early:
             self.enqueue(shown, full)
         self.early.clear()
+        self.invalidate()
+
+    def use_theme(self, name: str | None) -> None:
+        """Switch to the theme `name` (the settings are read after the first paint); a missing or
+        broken theme is one notice and the default."""
+        if name and name != self.theme.name:
+            self.theme, self.theme_problem = theme.load(name)
+            self.style = self.printer.style = self.app.style = theme.style(self.theme)
+        if self.theme_problem:
+            self.view.notice("warning", self.theme_problem)
+            self.theme_problem = None
         self.invalidate()
 
     def _load(self) -> Any:
@@ -236,12 +225,16 @@ class Repl(SessionMixin, SendMixin):
 
     def submit(self) -> None:
         """Enter: to the session, which runs it now or queues it (a few commands run at once)."""
-        from zot.ui.commands import PRESENTERS
-
         text = self.buffer.text
         if not text.strip():
             return
         self.buffer.reset(append_to_history=True)
+        self.send_line(text)
+
+    def send_line(self, text: str) -> None:
+        """Send `text` as if typed and sent (Enter, or an extension key's command)."""
+        from zot.ui.commands import PRESENTERS
+
         full = self.pastes.expand(text)
         word = full[1:].split(maxsplit=1)[0] if full.startswith("/") and len(full) > 1 else ""
         if word in PRESENTERS and self.ready:
@@ -350,66 +343,3 @@ class Repl(SessionMixin, SendMixin):
 
     def user_error(self, exc: UserError) -> None:
         self.view.notice("error", exc.message + (f"\n  hint: {exc.hint}" if exc.hint else ""))
-
-    def facts(self) -> dict[str, Any]:
-        return self.session.facts() if self.session is not None else {}
-
-    def _widget_list(self) -> list:
-        engine = self.state.engine if self.state is not None else None
-        return engine.widgets if engine is not None else []
-
-    def _commands(self) -> Any:
-        return self.state.engine.commands if self.state is not None and self.state.engine else None
-
-    def known_command(self, word: str) -> bool:
-        table = self._commands()
-        return word in BUILTIN_COMMANDS or (table is not None and table.find(word) is not None)
-
-    def _builtin_args(self, name: str, position: int, prefix: str) -> list[tuple[str, str]]:
-        from zot.ui.commands import arg_completions
-
-        return arg_completions(self, name, position, prefix)
-
-    def _history(self) -> Any:
-        try:
-            path = history_file(find_project_root(self.cwd))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return ThreadedHistory(FileHistory(str(path)))
-        except OSError:
-            return InMemoryHistory()
-
-    def invalidate(self) -> None:
-        app = getattr(self, "app", None)
-        if app is not None and app.is_running:
-            app.invalidate()
-
-    def refocus(self) -> None:
-        """The keyboard goes to the dialog, else the panel, else the input."""
-        app = getattr(self, "app", None)
-        if app is None:
-            return
-        active = self.dialogs.active
-        try:
-            if active is not None:
-                app.layout.focus(self.dialog_field if active.text_input else self.dialog_window)
-            elif self.panels.open:
-                app.layout.focus(self.panel_window)
-            else:
-                app.layout.focus(self.input_window)
-        except ValueError:   # not visible yet: the next refocus gets it
-            pass
-
-    def columns(self) -> int:
-        try:
-            return self.app.output.get_size().columns
-        except Exception:
-            return 80
-
-    def rows(self) -> int:
-        try:
-            return self.app.output.get_size().rows
-        except Exception:
-            return 24
-
-    def live_rows(self) -> int:
-        return max(3, self.rows() - 12)

@@ -35,7 +35,9 @@ def styled(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
 async def cmd_help(repl: Any, arg: str) -> None:
     out = styled(help_lines(repl.state))
     out.append(("class:md.h2", "Keys\n"))
-    for keys, what in KEYS_HELP:
+    from zot.ui.ext_keys import help_lines as ext_keys
+
+    for keys, what in KEYS_HELP + ext_keys(repl):
         out += [("class:md.code", f"  {keys:<18}"), ("", f" {what}\n")]
     out.append(("class:muted", "  @path attaches that file to the message; pasting a lot of text shows a placeholder.\n"))
     repl.printer.print(out)

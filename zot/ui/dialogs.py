@@ -42,6 +42,7 @@ class Dialog:
     default_text: str = ""
     future: asyncio.Future | None = None
     grace: bool = True          # asked by the agent or an extension, not by the user's own command
+    overlay: dict | None = None  # drawn as an overlay box (zot/ui/overlay.py): title, text, format, width, style
 
 
 def _value_lines(value: Any) -> list[str]:
@@ -101,6 +102,7 @@ class Dialogs:
         self.opened = 0.0
         self._lock = asyncio.Lock()
         self.buffer: Any = None          # the text field of input dialogs (built with the layout)
+        self.size: Callable[[], tuple[int, int]] = lambda: (80, 24)     # the terminal's columns and rows
 
     # ---------------------------------------------------------------- asking
 
@@ -158,6 +160,8 @@ class Dialogs:
             i = dialog.selected if index is None else index
             if 0 <= i < len(dialog.choices):
                 self.answer(dialog.choices[i].value)
+        elif dialog.overlay is not None:
+            self.answer(-1)
 
     def shortcut(self, key: str) -> bool:
         dialog = self.active
@@ -205,12 +209,26 @@ class Dialogs:
         return await self.ask(Dialog(title or "Input", _message(source, message), text_input=True,
                                      placeholder=placeholder, default_text=default or ""))
 
+    async def overlay(self, source: str, spec: dict[str, Any]) -> dict[str, Any]:
+        """An overlay (zot/ui/overlay.py); `spec["actions"]` are the buttons' labels."""
+        from zot.ui.overlay import spec_answer
+
+        labels = [str(a) for a in spec.get("actions") or []]
+        choices = [Choice(label, i) for i, label in enumerate(labels)]
+        dialog = Dialog(str(spec.get("title") or ""), [], choices, grace=bool(source), overlay=dict(spec))
+        return spec_answer(labels, await self.ask(dialog))
+
     # ---------------------------------------------------------------- drawing
 
     def fragments(self) -> Fragments:
         dialog = self.active
         if dialog is None:
             return []
+        if dialog.overlay is not None:
+            from zot.ui.overlay import fragments
+
+            columns, rows = self.size()
+            return fragments(dialog, columns, rows - 14)
         out: Fragments = [("class:dialog.border", "╭─ "), ("class:dialog.title", dialog.title),
                           ("class:dialog.border", " ─\n")]
         for line in render.split_lines(dialog.body):

@@ -24,7 +24,7 @@ from typing import Any
 from prompt_toolkit.application import Application
 from prompt_toolkit.data_structures import Point
 from prompt_toolkit.filters import Condition
-from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import (ConditionalContainer, Float, FloatContainer, HSplit, Layout, VSplit,
                                    Window)
@@ -35,6 +35,8 @@ from prompt_toolkit.layout.processors import Processor, Transformation
 from prompt_toolkit.widgets import SearchToolbar
 
 from zot.ui import input as input_mod
+from zot.ui import ansi, blocks, theme
+from zot.ui.ext_keys import ext_key_bindings
 from zot.ui.panels import KEY_NAMES
 from zot.ui.toolline import SPINNER, one_line
 
@@ -69,8 +71,7 @@ def build_app(repl: Any) -> Application:
     repl.input_window = Window(
         repl.input_control, wrap_lines=True, dont_extend_height=True,
         height=Dimension(min=1, max=12),
-        get_line_prefix=lambda lineno, wrap: [("class:prompt.busy" if repl.busy else "class:prompt",
-                                                "› " if lineno == 0 and not wrap else "  ")])
+        get_line_prefix=lambda lineno, wrap: prompt_prefix(repl, lineno, wrap))
 
     def live_end() -> Point:   # the window follows the end of the text, as a terminal would
         text = repl.view.live_text(repl.live_rows(), repl.columns())
@@ -108,7 +109,9 @@ def build_app(repl: Any) -> Application:
             _when(text_dialog, _lines_window(repl.dialogs.input_footer)),
         ])),
         Window(char="─", height=1, style="class:rule"),
+        _when(lambda: bool(repl.editor.render.get("mode")), _lines_window(lambda: editor_line(repl, "mode"))),
         repl.input_window,
+        _when(lambda: bool(repl.editor.render.get("below")), _lines_window(lambda: editor_line(repl, "below"))),
         Window(char="─", height=1, style="class:rule"),
         _when(lambda: repl.widgets.has("below"), _lines_window(lambda: repl.widgets.fragments("below"))),
         Window(FormattedTextControl(lambda: status_bar(repl)), height=1, style="class:status"),
@@ -118,7 +121,10 @@ def build_app(repl: Any) -> Application:
     root = FloatContainer(body, floats=[Float(xcursor=True, ycursor=True,
                                               content=CompletionsMenu(max_height=12, scroll_offset=1))])
     app = Application(layout=Layout(root, focused_element=repl.input_window),
-                      key_bindings=input_mod.key_bindings(repl), style=repl.style, full_screen=False,
+                      key_bindings=merge_key_bindings([input_mod.key_bindings(repl), ext_key_bindings(repl),
+                                                       repl.editor.key_bindings()]),
+                      style=repl.style, full_screen=False,
+                      color_depth=theme.color_depth(),
                       mouse_support=False, min_redraw_interval=0.005, include_default_pygments_style=False,
                       erase_when_done=False)
     app.ttimeoutlen = 0.05     # a lone Esc is an Esc after 50 ms (Alt+key arrives at once)
@@ -131,8 +137,10 @@ def _dialog_keys(repl: Any) -> KeyBindings:
     d = repl.dialogs
 
     kb.add("up")(lambda e: d.move(-1))
+    kb.add("left")(lambda e: d.move(-1))
     kb.add("s-tab")(lambda e: d.move(-1))
     kb.add("down")(lambda e: d.move(1))
+    kb.add("right")(lambda e: d.move(1))
     kb.add("tab")(lambda e: d.move(1))
     kb.add("enter")(lambda e: d.pick())
     kb.add("escape")(lambda e: d.cancel())
@@ -174,6 +182,21 @@ def spinner() -> str:
 
 
 # --------------------------------------------------------------------------- the lines' contents
+
+
+def prompt_prefix(repl: Any, lineno: int, wrap: bool) -> list[tuple[str, str]]:
+    """`› ` before the first line (an editor interceptor may say otherwise), two spaces after."""
+    first = str(repl.editor.render.get("prompt") or "› ")
+    text = first if lineno == 0 and not wrap else " " * len(first)
+    return [("class:prompt.busy" if repl.busy else "class:prompt", text)]
+
+
+def editor_line(repl: Any, which: str) -> list[tuple[str, str]]:
+    """The interceptor's mode line (`mode`, above the input) or `below` line, in its style."""
+    render = repl.editor.render
+    look = blocks.Look.of(render.get("style"))
+    base = look.text_style("class:editor.mode" if which == "mode" else "class:muted")
+    return ansi.fragments(str(render.get(which) or "").replace("\n", " "), base)
 
 
 def placeholder(repl: Any) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from zot.ui import ansi
+
 Fragments = list[tuple[str, str]]
 
 KEY_NAMES = {"up": "up", "down": "down", "left": "left", "right": "right", "c-m": "enter", "enter": "enter",
@@ -96,7 +98,7 @@ class Panels:
         if len(lines) > limit:
             lines = lines[:limit - 1] + [f"… +{len(lines) - limit + 1} more lines"]
         for line in lines:
-            out += [("class:panel.border", "│ "), ("", str(line)), ("", "\n")]
+            out += [("class:panel.border", "│ "), *ansi.fragments(str(line)), ("", "\n")]
         footer = panel.footer or "esc close"
         out += [("class:panel.border", "╰─ "), ("class:panel.footer", f"{footer} · ctrl+c close")]
         return out

@@ -6,16 +6,18 @@
       ⎿ denied by safety:no-recursive-delete: recursive force delete is not allowed
 
 While a call runs it is a live line with a spinner and the time so far. `edit` results show
-their coloured diff. The last result can be shown in full (`expand`).
+their coloured diff. The last result can be shown in full (`expand`). A tool with a renderer
+(an extension's `renderers:` or a script's) is drawn by zot/ui/tool_render.py.
 """
 from __future__ import annotations
 
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from zot.ui import render
+from zot.ui import ansi, render
+from zot.ui import tool_render as rendered
 
 Fragments = list[tuple[str, str]]
 
@@ -71,6 +73,8 @@ class LastResult:
     args: dict[str, Any]
     text: str
     is_error: bool
+    renderer: Any = None
+    body: str | None = None       # the renderer's body, shown in full by ctrl+o
 
 
 def why_blocked(decision: dict[str, Any] | None, content: str) -> str:
@@ -107,9 +111,16 @@ def _wrapped(text: str, width: int, style: str, max_lines: int = 6) -> Fragments
 class ToolLines:
     """Follows tool events; gives the live lines and the printed block of each finished call."""
 
-    def __init__(self) -> None:
+    def __init__(self, renderers: Callable[[], dict] = dict) -> None:
         self.running: dict[str, Running] = {}
         self.last: LastResult | None = None
+        self._renderers = renderers
+
+    def renderer(self, name: str) -> Any:
+        try:
+            return (self._renderers() or {}).get(name)
+        except Exception:
+            return None
 
     # ---------------------------------------------------------------- events
 
@@ -126,20 +137,30 @@ class ToolLines:
         if run is not None:
             run.duration = duration
 
-    def result(self, event: Any, width: int = 100) -> Fragments:
-        """The printed block for a `tool_result` event; the call leaves the live lines."""
+    def result(self, event: Any, width: int = 100, rendered_by: tuple[str | None, str | None] | None = None) -> Fragments:
+        """The printed block for a `tool_result` event; the call leaves the live lines.
+        `rendered_by`: (header, body) a script renderer answered, when it has one."""
         run = self.running.pop(event.id, None)
         duration = run.duration if run else None
         args = event.args if isinstance(event.args, dict) else {}
         shown = event.display if event.display is not None else event.content
-        self.last = LastResult(event.name, args, shown or "", event.is_error)
-        arg = key_argument(event.name, args, max(20, width - len(event.name) - 20))
+        renderer = None if event.blocked else self.renderer(event.name)
+        header, body = rendered_by or (rendered.header_of(renderer, args),
+                                       rendered.body_of(renderer, args, shown or "", event.is_error))
+        self.last = LastResult(event.name, args, shown or "", event.is_error, renderer, body)
+        name = rendered.name_of(renderer, event.name)
+        arg = header or key_argument(event.name, args, max(20, width - len(name) - 20))
         if event.blocked:
             head = [("class:tool.blocked", "⊘ "), ("class:tool.name", event.name), ("", "  "),
                     ("class:tool.arg", arg), ("", "  "), ("class:tool.blocked", "blocked"), ("", "\n")]
             return head + _wrapped(why_blocked(event.decision, event.content), width, "class:tool.errtext")
-        mark = ("class:tool.err", "✗ ") if event.is_error else ("class:tool.ok", "✓ ")
-        head = [mark, ("class:tool.name", event.name), ("", "  "), ("class:tool.arg", arg)]
+        if renderer is not None:
+            style = rendered.mark_style(renderer, event.is_error)
+            mark = (style, "✗ " if event.is_error else "✓ ")
+            head = [mark, (f"{style} bold", name), ("", "  "), ("class:tool.arg", one_line(arg, max(20, width - 30)))]
+        else:
+            mark = ("class:tool.err", "✗ ") if event.is_error else ("class:tool.ok", "✓ ")
+            head = [mark, ("class:tool.name", event.name), ("", "  "), ("class:tool.arg", arg)]
         if duration is not None:
             head += [("", "  "), ("class:muted", duration_text(duration))]
         if event.is_error:
@@ -149,6 +170,10 @@ class ToolLines:
         if rewritten:
             who = ", ".join(f"{r.get('extension')}:{r.get('rule')}" for r in rewritten)
             head += [("class:muted", f"  ↻ arguments rewritten by {who}\n")]
+        if body is not None:
+            return head + rendered.body(renderer, body, width)
+        if renderer is not None and int(getattr(renderer, "collapsed", 3)) == 0:
+            return head
         return head + self._preview(event.name, shown or "", event.is_error)
 
     def _preview(self, name: str, text: str, is_error: bool) -> Fragments:
@@ -166,7 +191,7 @@ class ToolLines:
         style = "class:tool.errtext" if is_error else "class:tool.result"
         out = []
         for i, line in enumerate(lines[:PREVIEW_LINES]):
-            out += [("class:muted", "  ⎿ " if i == 0 else "    "), (style, one_line(line, 160) + "\n")]
+            out += [("class:muted", "  ⎿ " if i == 0 else "    "), *ansi.fragments(one_line(line, 160), style), ("", "\n")]
         if len(lines) > PREVIEW_LINES:
             out.append(("class:muted", f"    … +{len(lines) - PREVIEW_LINES} lines (ctrl+o to expand)\n"))
         return out
@@ -180,9 +205,11 @@ class ToolLines:
         frame = SPINNER[int(now * 10) % len(SPINNER)]
         for run in self.running.values():
             state = duration_text(now - run.started) if run.executing else "waiting"
-            out += [("class:tool.running", f"{frame} "), ("class:tool.name", run.name), ("", "  "),
-                    ("class:tool.arg", key_argument(run.name, run.args, max(20, width - 30))),
-                    ("", "  "), ("class:muted", state), ("", "\n")]
+            renderer = self.renderer(run.name)
+            header = rendered.header_of(renderer, run.args)
+            arg = one_line(header, max(20, width - 30)) if header else key_argument(run.name, run.args, max(20, width - 30))
+            out += [("class:tool.running", f"{frame} "), ("class:tool.name", rendered.name_of(renderer, run.name)),
+                    ("", "  "), ("class:tool.arg", arg), ("", "  "), ("class:muted", state), ("", "\n")]
         if out:
             out[-1] = ("", "")    # no empty line after the last one
         return out
@@ -192,9 +219,12 @@ class ToolLines:
         if self.last is None:
             return [("class:muted", "no tool result to expand yet\n")]
         last = self.last
-        head = [("class:rule", "── "), ("class:tool.name", last.name), ("", " "),
-                ("class:tool.arg", key_argument(last.name, last.args, 100)), ("class:rule", " ──\n")]
+        head = [("class:rule", "── "), ("class:tool.name", rendered.name_of(last.renderer, last.name)), ("", " "),
+                ("class:tool.arg", rendered.header_of(last.renderer, last.args) or key_argument(last.name, last.args, 100)),
+                ("class:rule", " ──\n")]
+        if last.body is not None:
+            return head + rendered.body(last.renderer, last.body, 100, collapsed=False)
         if not last.is_error and (last.name == "edit" or render.looks_like_diff(last.text)):
             return head + render.diff(last.text)
         style = "class:tool.errtext" if last.is_error else ""
-        return head + [(style, last.text.rstrip("\n") + "\n")]
+        return head + ansi.fragments(last.text.rstrip("\n") + "\n", style)

@@ -12,7 +12,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from zot.ui import render
+from zot.ui import ansi, blocks, render
 from zot.ui.toolline import ToolLines
 
 if TYPE_CHECKING:   # the events module is imported by the agent after the first paint
@@ -107,8 +107,25 @@ class Transcript:
         self.tools.ended(event.id, event.duration)
 
     def on_tool_result(self, event: ev.ToolResultEvent) -> None:
-        self.printer.print(self.tools.result(event, self.columns()))
+        renderer = None if event.blocked else self.tools.renderer(event.name)
+        if hasattr(renderer, "render"):       # a script renders it: keep its place, fill it when it answers
+            slot = self.printer.reserve()
+            asyncio.get_running_loop().create_task(self._render_later(slot, renderer, event))
+        else:
+            self.printer.print(self.tools.result(event, self.columns()))
         self.activity = "thinking"
+
+    async def _render_later(self, slot: list, renderer: Any, event: ev.ToolResultEvent) -> None:
+        """A script's rendering of a result (bounded by its timeout); zot's own when it gives none."""
+        answer: tuple[str | None, str | None] = (None, None)
+        try:
+            args = event.args if isinstance(event.args, dict) else {}
+            shown = event.display if event.display is not None else event.content
+            answer = await renderer.render(args, shown or "", event.is_error, self.columns())
+        except Exception:   # a renderer never loses a result
+            pass
+        finally:
+            self.printer.fill(slot, self.tools.result(event, self.columns(), rendered_by=answer))
 
     def on_turn_end(self, event: ev.TurnEnd) -> None:
         self.flush_interrupted()
@@ -132,7 +149,10 @@ class Transcript:
         self.printer.print([("class:muted", "· model: "), ("class:status.model", event.model)])
 
     def on_notice(self, event: ev.Notice) -> None:
-        self.notice(event.level, event.text, event.source)
+        if event.block is not None:
+            self.block(event.text, event.block, event.source)
+        else:
+            self.notice(event.level, event.text, event.source)
 
     def on_command_output(self, event: ev.CommandOutput) -> None:
         if event.action == "error" or event.is_error:
@@ -140,17 +160,28 @@ class Transcript:
         elif event.action == "notify":   # an extension's command names its extension; zot's own do not
             self.notice("info", event.text, event.command.split(":")[0] if ":" in event.command else "zot")
         elif event.action == "display" and event.text:
-            self.printer.print(event.text)
+            self.printer.print(ansi.fragments(event.text))
+        elif event.action == "block":
+            self.block(event.text, event.block or {}, event.command.split(":")[0] if ":" in event.command else "")
 
     # ---------------------------------------------------------------- helpers
 
     def notice(self, level: str, text: str, source: str = "zot") -> None:
         mark = NOTICE_MARK.get(level, "·")
         style = f"class:notice.{level if level in NOTICE_MARK else 'info'}"
-        frags: Fragments = [(style, f"{mark} "), (style if level != "info" else "", text)]
+        frags: Fragments = [(style, f"{mark} "), *ansi.fragments(text, style if level != "info" else "")]
         if source and source != "zot":
             frags.append(("class:muted", f"  ({source})"))
         self.printer.print(frags)
+
+    def block(self, text: str, block: dict, source: str = "") -> None:
+        """A styled block (a hook's or command's `block:`, a script's `print_block`)."""
+        look = blocks.Look.of(block.get("style"))
+        if look.border is None:
+            look.border = "info"
+        subtitle = str(block.get("subtitle") or "")
+        self.printer.print(blocks.draw(text, str(block.get("format") or "text"), look, self.columns(),
+                                       subtitle=subtitle))
 
     def answer(self, text: str) -> Fragments:
         return render.markdown(text, self.columns())

@@ -217,4 +217,7 @@ def check_all(manifests: list[Manifest]) -> list[Diagnostic]:
             if isinstance(widget, str) and widget not in mapping(m.data.get("widgets")):
                 out.append(m.doc.diag(("tests", i, "widget"), "unknown-widget",
                                       f"this extension has no widget `{widget}`", "declare it under `widgets:`"))
+    from zot.ext.checks.presentation import check_presentation_across   # keys and renderers of several
+
+    out.extend(check_presentation_across(manifests))
     return out

@@ -286,4 +286,7 @@ def check_document(doc: Document, m: dict) -> list[Diagnostic]:
     out.extend(check_params(doc, m))
     out.extend(check_tool_schemas(doc, m))
     out.extend(check_commands(doc, m))
+    from zot.ext.checks.presentation import check_presentation   # widgets, blocks, renderers, keys
+
+    out.extend(check_presentation(doc, m))
     return out

@@ -15,7 +15,8 @@ from zot.ext import templates
 from zot.ext.compile.context import ExtCtx, template_facts
 from zot.ext.runner import run_exec
 
-ACTIONS = ("prompt", "insert", "display", "notify", "run")
+ACTIONS = ("prompt", "insert", "display", "notify", "run", "block", "overlay")
+FOLLOW_UPS = ("prompt", "insert", "command", "display")     # what an overlay's button may do
 
 
 class UsageError(Exception):
@@ -24,10 +25,11 @@ class UsageError(Exception):
 
 @dataclass
 class Outcome:
-    action: str                 # prompt | insert | display | notify | error
+    action: str                 # prompt | insert | display | notify | block | overlay | error
     text: str
     is_error: bool = False
     status: str = ""            # with a failed `run`: why, e.g. "exit code 3"
+    block: dict | None = None   # block: {format, style, subtitle}; overlay: {title, format, width, style, actions}
 
 
 @dataclass
@@ -112,7 +114,26 @@ class Command:
             return Outcome("display", text, result.failed, result.summary() if result.failed else "")
         if action == "prompt" and isinstance(body, dict):
             body = (self.ext.data.get("prompts") or {}).get("templates", {})[body["template"]]
+        if action in ("block", "overlay"):
+            return _styled(action, body, context)
         return Outcome(action, templates.render(body, context))
+
+
+def _styled(action: str, body: dict, context: dict[str, Any]) -> Outcome:
+    """A `block:` or `overlay:` with its templates rendered (an overlay's buttons too)."""
+    render = lambda key: templates.render(body[key], context) if isinstance(body.get(key), str) else ""  # noqa: E731
+    if action == "block":
+        return Outcome("block", render("text"), block={"format": body.get("format", "text"),
+                                                       "style": dict(body.get("style") or {}),
+                                                       "subtitle": render("subtitle")})
+    actions = []
+    for item in body.get("actions") or []:
+        item = {"label": item} if isinstance(item, str) else item
+        actions.append({"label": str(item["label"]),
+                        **{k: templates.render(item[k], context) for k in FOLLOW_UPS if isinstance(item.get(k), str)}})
+    return Outcome("overlay", render("text"), block={"title": render("title"), "format": body.get("format", "markdown"),
+                                                     "width": body.get("width"), "style": dict(body.get("style") or {}),
+                                                     "actions": actions})
 
 
 def compile_command(name: str, node: dict, ext: ExtCtx) -> Command:

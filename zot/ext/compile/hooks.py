@@ -1,7 +1,7 @@
 """compile_hooks: `hooks:` entries become observers and transforms on the agent's events.
 
 What each event lets a hook do (docs/hooks.md has the table):
-- any event: `notify`, `log`, `run` — observers; they run in the background, in order of
+- any event: `notify`, `block` (a styled block in the transcript), `log`, `run` — observers; they run in the background, in order of
   registration, and a failure is reported and never stops the run (`on_error` is ignored: an
   observer cannot block anything);
 - `before_agent_start`: `system` — text appended to the system prompt, in order;
@@ -74,9 +74,9 @@ class HookRule:
 
 
 class Observer(HookRule):
-    """notify / log / run on any event."""
+    """notify / block / log / run on any event. `notify` is the bus's (level, text, source, block=None)."""
 
-    async def observe(self, event: dict[str, Any], notify: Callable[[str, str, str], None]) -> None:
+    async def observe(self, event: dict[str, Any], notify: Callable[..., None]) -> None:
         try:
             if not self.applies(event):
                 return
@@ -84,6 +84,12 @@ class Observer(HookRule):
             if "notify" in self.node:
                 notify(self.node.get("level", "info"), templates.render(self.node["notify"], context),
                        self.source.label())
+            elif "block" in self.node:
+                spec = self.node["block"]
+                subtitle = templates.render(spec["subtitle"], context) if spec.get("subtitle") else ""
+                notify("info", templates.render(spec["text"], context), self.source.label(),
+                       {"format": spec.get("format", "text"), "style": dict(spec.get("style") or {}),
+                        "subtitle": subtitle})
             elif "log" in self.node:
                 self._log(event, context)
             elif "run" in self.node:

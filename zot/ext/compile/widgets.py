@@ -1,8 +1,10 @@
 """compile_widgets: `widgets:` entries become a model the REPL renders and `zot ext widgets` prints.
 
 A widget's text is a template over its data source's output (`run:`, with a timeout) and the
-usual context. The last text is cached; a failing or hanging source gives a short marker
-instead of breaking the screen. Default refresh: at session start and every `turn_end`.
+usual context; it keeps its lines (a `status` widget is drawn on one line). `format`, `style`,
+`priority` and `max_height` are data for whoever draws it (zot/ui/widgets.py, rpc's `widget`
+events). The last text is cached; a failing or hanging source gives a short marker instead of
+breaking the screen. Default refresh: at session start and every `turn_end`.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from zot.ext.runner import run_exec
 
 DEFAULT_EVENTS = ("session_start", "turn_end")
 WIDGET_TIMEOUT = 5.0
-MAX_WIDGET_TEXT = 500
+MAX_WIDGET_TEXT = 8000
+DEFAULT_MAX_HEIGHT = 10
 
 
 @dataclass
@@ -34,6 +37,13 @@ class Widget:
     last: str = ""
     updated: float = 0.0
     error: str | None = None
+    format: str = "text"
+    style: dict = field(default_factory=dict)
+    max_height: int = DEFAULT_MAX_HEIGHT
+
+    @property
+    def priority(self) -> int:
+        return self.order
 
     @property
     def qualified(self) -> str:
@@ -56,7 +66,7 @@ class Widget:
                 if result.error:
                     return self._fail(result.error)
                 context.update(result.facts())
-            text = templates.render(self.text, context).strip().replace("\n", " ")
+            text = templates.render(self.text, context).strip("\n").rstrip()
         except Exception as exc:
             return self._fail(str(exc))
         self.last, self.error, self.updated = text[:MAX_WIDGET_TEXT], None, time.monotonic()
@@ -73,8 +83,10 @@ def compile_widget(name: str, node: dict, ext: ExtCtx) -> Widget:
     events = refresh.get("on", DEFAULT_EVENTS)
     events = (events,) if isinstance(events, str) else tuple(events)
     every = seconds(refresh["every"], 0) if "every" in refresh else None
+    priority = int(node.get("priority", node.get("order", 0)))
     return Widget(name, ext, node.get("placement", "status"), node["text"], node.get("run"), events, every,
-                  int(node.get("order", 0)))
+                  priority, format=node.get("format", "text"), style=dict(node.get("style") or {}),
+                  max_height=int(node.get("max_height", DEFAULT_MAX_HEIGHT)))
 
 
 def compile_widgets(section: dict, ext: ExtCtx) -> list[Widget]:

@@ -6,7 +6,8 @@
   an `error` frame is an error result; the loop goes on.
 - `ScriptCommand` behaves like a manifest Command in the CommandTable: `command_invoked` out,
   `command_response` back within `timeouts.command`, its action mapped to a command Outcome.
-- `ScriptWidget` is a line of text the script sets (`register_widget`, `widget_update`).
+- `ScriptWidget` is text the script sets (`register_widget`, `widget_update`; styled with
+  `set_widget` / `remove_widget`, zot/ext/script/ui_frames.py).
 They exist while their script runs: a failed script's are withdrawn until it restarts.
 """
 from __future__ import annotations
@@ -167,6 +168,11 @@ class ScriptWidget:
     events: tuple[str, ...] = ()
     every: float | None = None
     error: str | None = None
+    # styled widgets (ui_frames.py): how the text is drawn
+    format: str = "text"
+    style: dict = field(default_factory=dict)
+    priority: int = 0
+    max_height: int = 10
 
     @property
     def qualified(self) -> str:

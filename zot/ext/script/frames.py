@@ -18,6 +18,7 @@ from zot.ext.script import protocol
 from zot.ext.script.adapters import EMPTY_PARAMS, ScriptCommand, ScriptTool, ScriptWidget
 from zot.ext.script.eventmap import INTERCEPTS
 from zot.ext.script.ui import Panel
+from zot.ext.script.ui_frames import UIFrames   # presentation frames (styled widgets, blocks, renderers, editor)
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")      # what model providers accept
 COMMAND_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -34,7 +35,7 @@ class Registry:
     intercepts: set[str] = field(default_factory=set)
 
 
-class FrameHandlers:
+class FrameHandlers(UIFrames):
     """Mixed into ScriptExtension, whose attributes (`reg`, `staging`, `guards`, `proc`, `host`,
     `kv`, `spec`, `status`, `_tasks`) and methods (`log`, `notify`, `send`) it uses."""
 
@@ -209,6 +210,10 @@ class FrameHandlers:
 async def _ask_ui(ui, source: str, frame: dict[str, Any]) -> Any:
     kind = protocol.text(frame, "kind", "confirm")
     title, message = protocol.text(frame, "title"), protocol.text(frame, "message")
+    if kind == "overlay":
+        from zot.ext.script.ui_frames import ask_overlay
+
+        return await ask_overlay(ui, source, frame)
     if kind == "select":
         options = [str(o) for o in frame.get("options") or [] if isinstance(o, (str, int, float))]
         default = frame.get("default")

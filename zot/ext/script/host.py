@@ -25,6 +25,7 @@ from zot.ext.script.protocol import CAPABILITIES, PROTOCOL_VERSION
 from zot.ext.script.process import data_dir
 from zot.ext.script.spec import ScriptSpec
 from zot.ext.script.ui import UIPort
+from zot.ext.script.ui_frames import withdraw_ui
 
 Notify = Callable[[str, str, str], None]
 
@@ -37,6 +38,7 @@ class Live:
     commands: CommandTable
     hooks: Hooks
     widgets: list = field(default_factory=list)
+    renderers: dict = field(default_factory=dict)     # tool -> renderer (zot/ext/script/ui_adapters.py)
 
 
 class ScriptHost:
@@ -74,11 +76,14 @@ class ScriptHost:
         for item in held:
             notify(*item)
 
-    def notify(self, level: str, text: str, source: str) -> None:
+    def notify(self, level: str, text: str, source: str, block: dict | None = None) -> None:
+        """`block` (a script's `print_block`) goes to the bus with the text; it needs the bus."""
         if self.ui is not None and self._notify is None:
             self.ui.notify(level, text, source)
         elif self._notify is None:
-            self._held.append((level, text, source))
+            self._held.append((level, text, source) + ((block,) if block else ()))
+        elif block:
+            self._notify(level, text, source, block)
         else:
             self._notify(level, text, source)
 
@@ -153,6 +158,7 @@ class ScriptHost:
             del self.live.tools[name]
         self.live.commands.withdraw(ext)
         self.live.widgets[:] = [w for w in self.live.widgets if getattr(w, "ext", None) is not ext]
+        withdraw_ui(self, ext)
 
     def publish_guards(self, ext: ScriptExtension) -> None:
         """Registered guards join the manifest rules (rewrites with the rewriters)."""
@@ -164,7 +170,13 @@ class ScriptHost:
             hooks.add("rewriters" if isinstance(rule, RewriteRule) else "guards", rule)
 
     def widget_changed(self, widget: Any) -> None:
-        """A UI that shows widgets redraws on its own schedule; nothing to push here yet."""
+        """A script changed a widget: a UI that can redraw at once does (the REPL, rpc's feed)."""
+        changed = getattr(self.ui, "widget_changed", None)
+        if changed is not None:
+            try:
+                changed()
+            except Exception:  # drawing is the UI's business; a failure there must not reach the script
+                pass
 
 
 def _owner(tool: Any) -> str:

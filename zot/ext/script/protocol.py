@@ -18,6 +18,10 @@ CAPABILITIES = ("intercept_tool_result", "intercept_input", "register_guard", "r
 # ext -> zot frames that answer a request zot made, by the request's frame type
 REPLIES = {"command_invoked": "command_response", "tool_call": "tool_result",
            "event_intercept": "event_intercept_response"}
+
+# presentation (zot/ext/script/ui_frames.py): its capabilities and request/answer pairs
+CAPABILITIES += ("styled_widgets", "print_block", "tool_renderer", "overlay", "editor")
+REPLIES.update({"render_request": "render_response", "editor_key": "editor_key_response"})
 REPLY_TYPES = frozenset(REPLIES.values())
 
 NOTIFY_LEVELS = {"info": "info", "warn": "warning", "warning": "warning", "error": "error", "success": "info"}
