@@ -139,7 +139,7 @@ def test_events_carry_go_zot_fields(scripts):
         assert {k: events["tool_result"][k] for k in ("tool_id", "tool_name", "text", "is_error")} == \
             {"tool_id": "c1", "tool_name": "bash", "text": "a\nb", "is_error": False}
         assert events["assistant_message"]["text"] == "hello"
-        assert (events["turn_end"]["step"], events["turn_end"]["stop"]) == (1, True)
+        assert (events["turn_end"]["step"], events["turn_end"]["stop"]) == (1, "end_turn")   # a string, as in Go
         assert events["agent_end"]["stop_reason"] == "stop"      # zot's own events come flat
         assert all("id" not in f for f in events.values())
     run(main())

@@ -49,8 +49,9 @@ def test_event_frames_use_go_names_and_keep_zot_fields():
     assert frame == {"type": "event", "event": "tool_call", "name": "bash", "args": {"a": 1}, "tool_id": "c",
                      "tool_name": "bash", "tool_args": {"a": 1}}
     assert eventmap.zot_type("assistant_message") == "message_end" and eventmap.zot_type("agent_end") == "agent_end"
-    end = eventmap.event_frame("turn_end", {"type": "turn_end", "turn": 2, "tool_calls": 1})
-    assert (end["step"], end["stop"], end["error"]) == (2, False, None)
+    end = eventmap.event_frame("turn_end", {"type": "turn_end", "turn": 2, "tool_calls": 1, "stop": "tool_use",
+                                            "error": None})
+    assert (end["step"], end["stop"], end["error"]) == (2, "tool_use", "")
 
 
 def test_tool_result_blocks():

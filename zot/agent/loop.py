@@ -176,6 +176,7 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
                       auto_yes=state.auto_yes, yes_excludes=state.yes_excludes, always=state.always,
                       notify=lambda level, text, source: emit(ev.Notice(level, text, source)),
                       facts=facts)
+    images: list[tuple[str, dict[str, Any]]] = []
     for call in calls:
         if cancel.is_set():  # still answered, so the history stays valid and every UI sees it end
             emit(ev.ToolResultEvent(call.id, call.name, call.arguments, CANCELLED, True))
@@ -194,6 +195,23 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
         emit(ev.ToolResultEvent(call.id, call.name, outcome.call.args, result.content, result.is_error,
                                 outcome.blocked, result.display, outcome.decision.to_json(outcome.call)))
         _append(state, {"role": "tool", "tool_call_id": call.id, "content": result.content})
+        if outcome.ran:
+            images += [(call.name, i) for i in (result.details or {}).get("images") or [] if _is_image(i)]
+    if images:
+        _append(state, tool_images(images))
+
+
+def _is_image(item: Any) -> bool:
+    return isinstance(item, dict) and str(item.get("mime_type", "")).startswith("image/") and bool(item.get("data"))
+
+
+def tool_images(images: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The images tool results returned, as a user message after the tool messages: a tool message
+    may hold only text for most providers, so this is how an image a tool returned reaches every
+    model that can see (Pi does the same)."""
+    names = ", ".join(dict.fromkeys(name for name, _ in images))
+    note = f"[the image{'s' if len(images) > 1 else ''} returned by the {names} tool call{'s' if len(images) > 1 else ''}]"
+    return {"role": "user", "content": user_content(note, [image for _, image in images])}
 
 
 def _assistant_message(completion) -> dict[str, Any]:
@@ -297,7 +315,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         if stopped is not None:
             stop = "blocked"
             emit(ev.Notice("warning", f"the turn was stopped: {stopped.reason}", stopped.source.label()))
-            emit(ev.TurnEnd(step, 0))
+            emit(ev.TurnEnd(step, 0, "blocked"))
             break
         if over_threshold(state):
             await compact(state, "threshold", emit, cancel)
@@ -307,7 +325,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         except LLMError as err:
             stop = "cancelled" if err.kind == "cancelled" else "error"
             error = None if stop == "cancelled" else err.message
-            emit(ev.TurnEnd(step, 0))
+            emit(ev.TurnEnd(step, 0, "aborted" if stop == "cancelled" else "error", error))
             break
         run_usage = run_usage + completion.usage
         state.usage = state.usage + completion.usage
@@ -324,10 +342,10 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         emit(ev.MessageEnd(message, usage_dict(completion.usage), completion.stop_reason))
         answer = completion.text
         if not completion.tool_calls:
-            emit(ev.TurnEnd(step, 0))
+            emit(ev.TurnEnd(step, 0, "length" if completion.stop_reason == "length" else "end_turn"))
             break
         await _run_tools(state, completion.tool_calls, emit, cancel, refused)
-        emit(ev.TurnEnd(step, len(completion.tool_calls)))
+        emit(ev.TurnEnd(step, len(completion.tool_calls), "tool_use"))
         if cancel.is_set():
             stop = "cancelled"
             break

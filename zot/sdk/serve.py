@@ -71,7 +71,7 @@ class Server:
         caps = [c for c, used in (("commands", ext._commands), ("tools", ext._tools),
                                   ("events", ext._observers), ("intercept", ext._intercepts),
                                   ("panels", ext._panel_keys or ext._panel_closed)) if used]
-        caps += ["ui", "kv"]
+        caps += ["ui", "kv", "ready"]       # ready: this script always sends `ready` (wait for it)
         caps += [c for c, used in (("register_guard", ext._guards),
                                    ("register_widget", ext._widgets),
                                    ("tool_renderer", ext._renderers),
@@ -225,8 +225,11 @@ class Server:
         fn = table.get(pid) or table.get(None)
         if fn is None:
             return
+        event = payload(frame)
+        if event.get("key") == "rune":   # a typed character (zot's and the Go zot's form): key is the character
+            event["key"] = str(event.get("text") or "")
         try:
-            value = call(fn, payload(frame), Context(ext, frame, kind))
+            value = call(fn, event, Context(ext, frame, kind))
             if isinstance(value, R.Panel):
                 ext.render_panel(value.id, value.title, value.lines, value.footer)
         except Exception as exc:

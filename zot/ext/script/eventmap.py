@@ -25,8 +25,9 @@ def go_fields(name: str, event: dict[str, Any]) -> dict[str, Any]:
         return {"session_id": event.get("session_id", ""), "session_path": event.get("session_path") or ""}
     if name == "turn_start":
         return {"step": event.get("turn", 0)}
-    if name == "turn_end":
-        return {"step": event.get("turn", 0), "stop": not event.get("tool_calls"), "error": None}
+    if name == "turn_end":     # `stop` is a string, as the Go SDK reads it (a bool fails its decoding)
+        return {"step": event.get("turn", 0), "stop": str(event.get("stop") or "end_turn"),
+                "error": str(event.get("error") or "")}
     if name == "tool_call":
         return {"tool_id": event.get("id", ""), "tool_name": event.get("name", ""), "tool_args": event.get("args") or {}}
     if name == "tool_result":
