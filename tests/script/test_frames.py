@@ -57,10 +57,12 @@ def test_handshake_sends_hello_ack_and_takes_registrations(scripts, tmp_path):
             assert ack == {"type": "hello_ack", "protocol_version": 1, "zot_version": ack["zot_version"],
                            "provider": "openai", "model": "fake", "cwd": str(folder.parent),
                            "extension_dir": str(folder), "data_dir": str(Path(os.environ["ZOT_HOME"]) / "data" / "full"),
-                           "project_data_dir": str(folder.parent / ".zot" / "data" / "full"),
+                           "project_data_dir": str(folder.parent / ".zot" / "data" / "full"), "has_ui": False,
                            "capabilities": ["intercept_tool_result", "intercept_input", "register_guard",
-                                            "register_widget", "ui", "kv", "styled_widgets", "print_block",
-                                            "tool_renderer", "overlay", "editor"]}
+                                            "register_widget", "ui", "kv", "send_message", "system_prompt",
+                                            "active_tools", "set_model", "get_state", "intercept_session_switch",
+                                            "intercept_compact", "styled_widgets", "print_block", "tool_renderer",
+                                            "overlay", "editor"]}
             assert s.state.tools["echo"].parameters["required"] == ["text"]
             assert s.state.tools["echo"].description == "Echo text"
             table = s.state.engine.commands

@@ -70,6 +70,8 @@ class AgentSession(Knobs):
         self.on_reload: list[Callable[[], None]] = []
         self.work = WorkQueue(self._run, merge=merge_queued)
         self.scripts: asyncio.Task | None = None     # starting the script extensions
+        self.on_script_item: Callable[[Item], None] | None = None   # a mode's echo of a script's message
+        self.script_streak = 0                    # turns extensions started since the user last sent
         self._cancel: asyncio.Event | None = None
         self._model_checked = ""
 
@@ -89,6 +91,7 @@ class AgentSession(Knobs):
         """Once, on the event loop: announce load problems, attach the UI port (and the tool
         confirmation dialog, unless `--yes`) and start the script extensions. With `wait` it
         returns when every script is ready or has failed; else `scripts_ready()` waits."""
+        from zot.agent.script_port import ScriptPort
         from zot.agent.setup import start_scripts
 
         self.ui = ui
@@ -96,7 +99,8 @@ class AgentSession(Knobs):
             self.state.hooks.confirm = confirm_tool
         for notice in self.state.notices:
             self.bus.notify("warning", notice)
-        self.scripts = asyncio.get_running_loop().create_task(start_scripts(self.state, self.bus.notify, ui))
+        self.scripts = asyncio.get_running_loop().create_task(
+            start_scripts(self.state, self.bus.notify, ui, ScriptPort(self)))
         self.scripts.add_done_callback(lambda _task: self._check_tool_filter())
         if wait:
             await self.scripts_ready()
@@ -144,6 +148,24 @@ class AgentSession(Knobs):
         if state.session is not None:
             state.session.close()
             state.session = None
+
+    async def switch_vetoed(self, reason: str, target: Path | None = None) -> str | None:
+        """Ask the `session_before_switch` hooks before `/new` (reason "new") or a resume
+        ("resume", `target`): the first that says no keeps this session, and its reason is
+        returned (and shown); None lets the switch go ahead."""
+        state = self.state
+        fields = {"reason": reason, "session_id": state.session.id if state.session else "",
+                  "target_session_path": str(target) if target else ""}
+        for guard in state.hooks.switch_guards:
+            try:
+                verdict = await guard.before_switch(fields)
+            except Exception as exc:
+                self.bus.notify("error", f"a session_before_switch hook failed: {exc}")
+                continue
+            if verdict is not None:
+                self.bus.notify("warning", f"the session was not switched: {verdict.reason}", verdict.source.label())
+                return verdict.reason
+        return None
 
     def new(self) -> None:
         """`/new`: end this session; the next turn starts a fresh one and sends nothing of this."""
@@ -193,6 +215,10 @@ class AgentSession(Knobs):
         rpc, script, queue) ends up on the `input` event."""
         from zot.agent.builtins import IMMEDIATE
 
+        if source == "script":
+            self.script_streak += 1
+        else:
+            self.script_streak = 0
         item = Item(text=text, source=source, shown=text if shown is None else shown, label=label,
                     images=images, on_start=on_start)
         if is_command(text) and split(text)[0] in IMMEDIATE:

@@ -50,6 +50,7 @@ class AgentState:
     extra_files: list[Path] = field(default_factory=list)   # context files extensions add
     manager: Any = None                   # zot.ext.manager.ExtensionManager: scripts, reload
     system_prompt: str | None = None      # --system-prompt: replaces zot's identity paragraph
+    system_parts: dict[str, str] = field(default_factory=dict)   # one paragraph per extension, at the end
     tool_filter: set[str] | None = None   # --tools / --no-tools: the tools the model may use
     scanned: tuple = ()                   # (messages list, how far checked, an empty reply seen)
 
@@ -119,7 +120,7 @@ def _has_empty(state: AgentState) -> bool:
 async def build_system(state: AgentState, emit: Emit, prompt: str = "") -> str:
     from zot.agent.context import system_prompt
 
-    fragments: list[str] = list(state.system_extra)
+    fragments: list[str] = [*state.system_extra, *state.system_parts.values()]
     facts = {"cwd": str(state.cwd), "project": str(state.project_root), "model": state.model.model,
              "prompt": prompt, "session": session_facts(state.messages, state.usage, state.tools)}
     for frag in state.hooks.system_fragments:
@@ -288,7 +289,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
     text = prompt
     for transform in state.hooks.input_transforms:
         try:
-            outcome = await transform.transform(text)
+            outcome = await transform.transform(text, source)
         except Exception as exc:
             emit(ev.Notice("error", f"an input transform failed: {exc}"))
             continue

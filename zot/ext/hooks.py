@@ -114,11 +114,12 @@ class InputOutcome:
 
 
 class InputTransform(Protocol):
-    """Runs on each user input before the turn, chained; `handled` stops the chain and the turn."""
+    """Runs on each user input before the turn, chained; `handled` stops the chain and the turn.
+    `source` says where the input came from: interactive | cli | rpc | script | queue."""
 
     priority: int
 
-    async def transform(self, text: str) -> InputOutcome: ...
+    async def transform(self, text: str, source: str = "interactive") -> InputOutcome: ...
 
 
 class SystemFragment(Protocol):
@@ -159,6 +160,34 @@ class MessageTransform(Protocol):
     async def transform_message(self, text: str) -> str: ...
 
 
+class SwitchGuard(Protocol):
+    """Runs before the session is switched (`/new`, `/sessions`, rpc `clear`), in priority order.
+    The first verdict returned cancels the switch and its reason is shown; a failure is decided
+    by the handler's own `on_error` (a script's intercept returns a deny verdict)."""
+
+    priority: int
+
+    async def before_switch(self, fields: dict[str, Any]) -> Verdict | None: ...
+
+
+@dataclass
+class CompactAnswer:
+    """What a compaction hook decided: `cancel` (a verdict: the compaction does not happen) or
+    `summary` (used instead of asking the model); both None: compact as usual."""
+
+    cancel: Verdict | None = None
+    summary: str | None = None
+
+
+class CompactHook(Protocol):
+    """Runs before a compaction, in priority order, with what would be summarised. The first
+    answer that cancels or gives a summary decides; a failure is decided by its `on_error`."""
+
+    priority: int
+
+    async def before_compact(self, fields: dict[str, Any]) -> CompactAnswer | None: ...
+
+
 class Observer(Protocol):
     """Sees every event named in `events` after it is emitted, in the background. Observers run in
     registration order per event and cannot change or block anything; a failure is reported."""
@@ -179,10 +208,12 @@ class Hooks:
     observers: list[Observer] = field(default_factory=list)
     turn_guards: list[TurnGuard] = field(default_factory=list)
     message_transforms: list[MessageTransform] = field(default_factory=list)
+    switch_guards: list[SwitchGuard] = field(default_factory=list)
+    compact_hooks: list[CompactHook] = field(default_factory=list)
     confirm: ConfirmFn | None = None     # set when there is a UI that can ask
 
     SORTED = ("rewriters", "guards", "result_transforms", "input_transforms", "system_fragments",
-              "text_transforms", "turn_guards", "message_transforms")
+              "text_transforms", "turn_guards", "message_transforms", "switch_guards", "compact_hooks")
 
     def guards_for(self, tool: str, args: dict[str, Any]) -> list[Guard]:
         """The guards that can have an opinion on this call, in order: an index by tool name, and

@@ -123,7 +123,7 @@ class SystemHook(HookRule):
 
 
 class InputHook(HookRule):
-    async def transform(self, text: str) -> InputOutcome:
+    async def transform(self, text: str, source: str = "interactive") -> InputOutcome:
         event = {"type": "input", "text": text}
         if not self.applies(event):
             return InputOutcome(text)

@@ -11,8 +11,9 @@ from typing import Any
 # Go-zot name -> the zot event it comes from; other names are zot's own
 GO_EVENTS = {"assistant_message": "message_end"}
 
-# the events a script may intercept (`subscribe.intercept`); the last two are zot capabilities
-INTERCEPTS = ("tool_call", "turn_start", "assistant_message", "tool_result", "input")
+# the events a script may intercept (`subscribe.intercept`); all but the first three are zot's
+INTERCEPTS = ("tool_call", "turn_start", "assistant_message", "tool_result", "input", "session_before_switch",
+              "before_compact")
 
 
 def zot_type(name: str) -> str:

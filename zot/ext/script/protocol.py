@@ -13,7 +13,9 @@ PROTOCOL_VERSION = 1
 MAX_LINE = 4 * 1024 * 1024          # bytes per line, both directions
 
 # what zot offers beyond the Go zot's v1, in hello_ack
-CAPABILITIES = ("intercept_tool_result", "intercept_input", "register_guard", "register_widget", "ui", "kv")
+CAPABILITIES = ("intercept_tool_result", "intercept_input", "register_guard", "register_widget", "ui", "kv",
+                "send_message", "system_prompt", "active_tools", "set_model", "get_state",
+                "intercept_session_switch", "intercept_compact")
 
 # ext -> zot frames that answer a request zot made, by the request's frame type
 REPLIES = {"command_invoked": "command_response", "tool_call": "tool_result",
