@@ -151,8 +151,8 @@ class AgentSession(Knobs):
 
     async def switch_vetoed(self, reason: str, target: Path | None = None) -> str | None:
         """Ask the `session_before_switch` hooks before `/new` (reason "new") or a resume
-        ("resume", `target`): the first that says no keeps this session, and its reason is
-        returned (and shown); None lets the switch go ahead."""
+        ("resume", `target`): the first that says no keeps this session, and its reason (with
+        the extension's name) is returned; None lets the switch go ahead."""
         state = self.state
         fields = {"reason": reason, "session_id": state.session.id if state.session else "",
                   "target_session_path": str(target) if target else ""}
@@ -163,8 +163,7 @@ class AgentSession(Knobs):
                 self.bus.notify("error", f"a session_before_switch hook failed: {exc}")
                 continue
             if verdict is not None:
-                self.bus.notify("warning", f"the session was not switched: {verdict.reason}", verdict.source.label())
-                return verdict.reason
+                return f"{verdict.reason} ({verdict.source.extension})"
         return None
 
     def new(self) -> None:

@@ -115,7 +115,7 @@ class Server:
 
     def dispatch(self, frame: dict) -> None:
         kind, ext = frame["type"], self.ext
-        if kind in ("ui_response", "kv_result") or (kind == "error" and "id" in frame):
+        if kind in ("ui_response", "kv_result", "host_result") or (kind == "error" and "id" in frame):
             if not ext._wire.deliver(frame) and kind == "error":
                 ext.log(f"zot reported: {frame.get('message')}")
         elif kind == "command_invoked":
@@ -203,6 +203,10 @@ class Server:
                 final.modified_args = event["tool_args"] = decision.modified_args
             if decision.replace_text is not None:
                 final.replace_text = event["text"] = decision.replace_text
+            if decision.is_error is not None:
+                final.is_error = event["is_error"] = decision.is_error
+            if decision.summary is not None:
+                final.summary = event["summary"] = decision.summary
             final.reason = decision.reason or final.reason
         strict = any(on_error == "block" for _, on_error in handlers)
         reply = {"type": "event_intercept_response", "id": frame.get("id")}
