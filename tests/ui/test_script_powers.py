@@ -1,0 +1,101 @@
+"""Script powers in the REPL, in a real pseudo-terminal: a script's message is echoed and answered
+like a typed one, `has_ui` is true, a confirm tells no from cancelled, a refused `/new` says why,
+and a Go-zot panel gets `key: "rune"` and closes on Esc."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.fakellm import FakeLLMServer, text
+from tests.script.conftest import write_script
+from tests.script.powers import powers_folder
+from tests.ui.term import Term, project
+
+
+@pytest.fixture
+def server():
+    with FakeLLMServer() as s:
+        yield s
+
+
+@pytest.fixture
+def terms():
+    started: list[Term] = []
+    yield started
+    for term in started:
+        term.close()
+
+
+def start(tmp_path, terms, *args: str) -> Term:
+    term = Term(["--no-ext", *args], project(tmp_path), tmp_path / "home")
+    term.ready()
+    terms.append(term)
+    return term
+
+
+def model_args(server) -> list[str]:
+    return ["--model", "openai/fake", "--api-base", server.url, "--api-key", "t"]
+
+
+def test_script_powers_in_the_repl(server, tmp_path, terms):
+    server.enqueue(text("the script's turn is answered"))
+    term = start(tmp_path, terms, "-e", str(powers_folder(tmp_path / "exts")), *model_args(server))
+    term.type("/go tell me a joke")
+    screen = term.wait_for("the script's turn is answered")
+    assert "› tell me a joke" in screen                        # echoed like a typed message
+    body = server.requests[0]
+    assert [m["content"] for m in body["messages"] if m["role"] == "user"][-1] == "[script] tell me a joke"
+    term.type("/ui")
+    assert "has_ui: True" in term.wait_for("has_ui:")
+    term.type("/ask")
+    term.wait_for("Proceed?", screen_only=True)
+    time.sleep(0.5)                                  # keys in a question's first moment are ignored
+    term.send("n")
+    term.wait_for("answer: no")
+    term.type("/ask")
+    term.wait_for(lambda t: "Proceed?" in t, screen_only=True)
+    time.sleep(0.5)
+    term.key("esc")
+    assert "answer: cancelled" in term.wait_for("answer: cancelled")
+    term.type("/lock the plan is open")
+    term.wait_for("locked: the plan is open")
+    term.type("/new")
+    assert "the session was not switched: the plan is open (powers)" in term.wait_for("was not switched")
+
+
+# A panel as the Go todo example drives it: a command answers open_panel; typed characters come as
+# key "rune" with the character in text; Esc closes the panel (the script hears esc, then close).
+PANEL = '''
+hello()
+send({"type": "register_command", "name": "todo", "description": "a panel"})
+items = []
+for f in frames():
+    if f["type"] == "command_invoked":
+        send({"type": "command_response", "id": f["id"], "action": "open_panel",
+              "open_panel": {"id": "todos-main", "title": "Todos (0)", "lines": ["  No todos yet."],
+                             "footer": "a add - esc close"}})
+    elif f["type"] == "panel_key":
+        if f["key"] == "rune":
+            items.append(f["text"])
+        send({"type": "panel_render", "panel_id": "todos-main", "title": "Todos (%d)" % len(items),
+              "lines": ["keys: " + "".join(items)], "footer": "a add - esc close"})
+'''
+
+
+def test_a_go_panel_gets_runes_and_closes_on_esc(tmp_path, terms):
+    folder = write_script(tmp_path / "exts", "todo-panel", PANEL)
+    term = start(tmp_path, terms, "-e", str(folder))
+    term.type("/todo")
+    term.wait_for("Todos (0)", screen_only=True)
+    term.send("a")
+    term.send("x")
+    assert "keys: ax" in term.wait_for("Todos (2)", screen_only=True)
+    term.key("esc")
+    term.wait_for(lambda t: "Todos (" not in t, screen_only=True)
+    term.settle(0.5)
+    got = [json.loads(line) for line in (folder / "received.jsonl").read_text().splitlines()]
+    keys = [(f["type"], f.get("key"), f.get("text")) for f in got if f["type"] in ("panel_key", "panel_close")]
+    assert keys == [("panel_key", "rune", "a"), ("panel_key", "rune", "x"), ("panel_key", "esc", ""),
+                    ("panel_close", None, None)]
