@@ -99,8 +99,9 @@ class AgentSession(Knobs):
             self.state.hooks.confirm = confirm_tool
         for notice in self.state.notices:
             self.bus.notify("warning", notice)
-        self.scripts = asyncio.get_running_loop().create_task(
-            start_scripts(self.state, self.bus.notify, ui, ScriptPort(self)))
+        port = ScriptPort(self)
+        self.bus.services.sender = port.send_message          # a YAML hook's `send`
+        self.scripts = asyncio.get_running_loop().create_task(start_scripts(self.state, self.bus.notify, ui, port))
         self.scripts.add_done_callback(lambda _task: self._check_tool_filter())
         if wait:
             await self.scripts_ready()

@@ -121,19 +121,24 @@ async def build_system(state: AgentState, emit: Emit, prompt: str = "") -> str:
     from zot.agent.context import system_prompt
 
     fragments: list[str] = [*state.system_extra, *state.system_parts.values()]
+    identity = state.system_prompt
     facts = {"cwd": str(state.cwd), "project": str(state.project_root), "model": state.model.model,
              "prompt": prompt, "session": session_facts(state.messages, state.usage, state.tools)}
+    replaced = False
     for frag in state.hooks.system_fragments:
         try:
             text = await frag.fragment(facts)
         except Exception as exc:
             emit(ev.Notice("error", f"a system prompt fragment failed: {exc}"))
             continue
-        if text:
+        if text and getattr(frag, "replace", False):
+            if not replaced:               # `replace: true`: the first that applies is the identity
+                identity, replaced = text, True
+        elif text:
             fragments.append(text)
     lines = [f"{t.name}: {t.description.splitlines()[0] if t.description else ''}"
              for t in state.active_tools().values()]
-    return system_prompt(state.cwd, state.project_root, lines, fragments, state.extra_files, state.system_prompt)
+    return system_prompt(state.cwd, state.project_root, lines, fragments, state.extra_files, identity)
 
 
 def _append(state: AgentState, message: dict[str, Any], usage: Usage | None = None) -> None:

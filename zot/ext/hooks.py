@@ -197,6 +197,25 @@ class Observer(Protocol):
     async def observe(self, event: dict[str, Any], notify: Callable[[str, str, str], None]) -> None: ...
 
 
+class Services:
+    """What an observer is handed besides the event: call it to notify (`services(level, text,
+    source)`, as observers always have), or `send_message` a user message into the session (a
+    YAML hook's `send`). The session sets `sender` when it starts; before that, and where there
+    is no session, sending is refused with a clear error."""
+
+    def __init__(self, notify: Callable[..., None]) -> None:
+        self.notify = notify
+        self.sender: Callable[[str, bool, str], str] | None = None
+
+    def __call__(self, level: str, text: str, source: str = "zot", *more: Any) -> None:
+        self.notify(level, text, source, *more)      # more: a YAML `block` hook's style
+
+    def send_message(self, text: str, trigger: bool, origin: str) -> str:
+        if self.sender is None:
+            raise RuntimeError("there is no session here to send a message to")
+        return self.sender(text, trigger, origin)
+
+
 @dataclass
 class Hooks:
     rewriters: list[Rewriter] = field(default_factory=list)
