@@ -4,6 +4,8 @@ model and the system prompt it sets apply to the client's next prompt, and a ref
 the `clear` command's error."""
 from __future__ import annotations
 
+import time
+
 from tests.fakellm import text
 from tests.rpc.conftest import types
 from tests.script.powers import powers_folder
@@ -73,4 +75,21 @@ def test_a_script_cannot_keep_starting_turns_without_the_user(rpc, tmp_path):
     assert f"{SCRIPT_TURN_LIMIT} turns in a row were started by extensions" in frames[-1]["message"]
     assert len(rpc.server.requests) == SCRIPT_TURN_LIMIT + 1
     assert user_text(rpc.server.requests[-1]) == f"again {SCRIPT_TURN_LIMIT}"
+    assert client.close() == 0
+
+
+def test_file_trigger_starts_a_turn_in_rpc(rpc):
+    from tests.declarative.conftest import REPO
+
+    client = rpc("-e", str(REPO / "extensions" / "file-trigger"), replies=[text("fixing the build")])
+    client.send(id="1", type="get_state")      # the script is ready once zot answers
+    client.response("1")
+    inbox = rpc.project / ".zot" / "data" / "file-trigger" / "inbox.md"
+    deadline = time.monotonic() + 20
+    while not inbox.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    inbox.write_text("The build is red.\n")
+    frames = client.until("done")
+    assert "user_message" in types(frames)
+    assert user_text(rpc.server.requests[0]) == "The build is red."
     assert client.close() == 0

@@ -99,3 +99,37 @@ def test_a_go_panel_gets_runes_and_closes_on_esc(tmp_path, terms):
     keys = [(f["type"], f.get("key"), f.get("text")) for f in got if f["type"] in ("panel_key", "panel_close")]
     assert keys == [("panel_key", "rune", "a"), ("panel_key", "rune", "x"), ("panel_key", "esc", ""),
                     ("panel_close", None, None)]
+
+
+def test_plan_mode_asks_and_executes_in_the_repl(server, tmp_path, terms):
+    from tests.fakellm import call, tool_calls
+    from tests.ui.term import REPO
+
+    server.enqueue(text("Plan:\n1. Write hello.txt."), tool_calls([call("write", {"path": "hello.txt",
+                                                                                   "content": "hi\n"})]),
+                   text("the plan is done"))
+    term = start(tmp_path, terms, "-e", str(REPO / "extensions" / "plan-mode"), *model_args(server))
+    term.type("/plan greet")
+    dialog = term.wait_for("Execute the plan?", screen_only=True)
+    assert "1. Write hello.txt." in dialog and "plan mode" in term.text()     # the status widget
+    time.sleep(0.5)                                  # keys in a question's first moment are ignored
+    term.send("y")
+    screen = term.wait_for("the plan is done")
+    assert "› The plan is approved. Execute it now" in screen
+    assert sorted(t["function"]["name"] for t in server.requests[0]["tools"]) == ["find", "grep", "ls", "read"]
+    assert "write" in [t["function"]["name"] for t in server.requests[1]["tools"]]
+    assert (tmp_path / "proj" / "hello.txt").read_text() == "hi\n"
+
+
+def test_file_trigger_starts_a_turn_in_the_repl(server, tmp_path, terms):
+    from tests.ui.term import REPO
+
+    server.enqueue(text("on it: the build"))
+    term = start(tmp_path, terms, "-e", str(REPO / "extensions" / "file-trigger"), *model_args(server))
+    term.type("/trigger")
+    term.wait_for("nothing sent yet")
+    inbox = tmp_path / "proj" / ".zot" / "data" / "file-trigger" / "inbox.md"
+    inbox.write_text("The build is red: fix it.\n")
+    screen = term.wait_for("on it: the build")
+    assert "› The build is red: fix it." in screen
+    assert inbox.read_text() == ""
