@@ -137,7 +137,8 @@ class Extension(UIMixin, SessionCalls):
 
     def panel_key(self, panel_id: str | None = None):
         """Handle the keys pressed in a panel (all panels when `panel_id` is None). The event
-        has `panel_id`, `key` (up, down, enter, esc, a character ...) and `text`. Keys of one
+        has `panel_id`, `key` (up, down, enter, esc, ... or the character typed: zot's `rune`
+        key is handed over as its character) and `text`. zot closes the panel itself on Esc. Keys of one
         panel are handled one at a time, in order. Returning a `Panel` redraws it; an exception
         is logged and shown as an error notification."""
         def add(fn):
