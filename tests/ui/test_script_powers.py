@@ -6,42 +6,22 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-
-from tests.fakellm import FakeLLMServer, text
+from tests.fakellm import text
 from tests.script.conftest import write_script
 from tests.script.powers import powers_folder
-from tests.ui.term import Term, project
+from tests.ui.test_repl import model_args, proj, server, terms  # noqa: F401 - fixtures used by name
+from tests.ui.test_repl import start as start_in
 
 
-@pytest.fixture
-def server():
-    with FakeLLMServer() as s:
-        yield s
-
-
-@pytest.fixture
-def terms():
-    started: list[Term] = []
-    yield started
-    for term in started:
-        term.close()
-
-
-def start(tmp_path, terms, *args: str) -> Term:
-    term = Term(["--no-ext", *args], project(tmp_path), tmp_path / "home")
-    term.ready()
+def start(proj, tmp_path, terms, *args: str):
+    term = start_in(proj, tmp_path, *args)
     terms.append(term)
     return term
 
 
-def model_args(server) -> list[str]:
-    return ["--model", "openai/fake", "--api-base", server.url, "--api-key", "t"]
-
-
-def test_script_powers_in_the_repl(server, tmp_path, terms):
+def test_script_powers_in_the_repl(server, proj, tmp_path, terms):
     server.enqueue(text("the script's turn is answered"))
-    term = start(tmp_path, terms, "-e", str(powers_folder(tmp_path / "exts")), *model_args(server))
+    term = start(proj, tmp_path, terms, "-e", str(powers_folder(tmp_path / "exts")), *model_args(server))
     term.type("/go tell me a joke")
     screen = term.wait_for("the script's turn is answered")
     assert "› tell me a joke" in screen                        # echoed like a typed message
@@ -84,9 +64,9 @@ for f in frames():
 '''
 
 
-def test_a_go_panel_gets_runes_and_closes_on_esc(tmp_path, terms):
+def test_a_go_panel_gets_runes_and_closes_on_esc(proj, tmp_path, terms):
     folder = write_script(tmp_path / "exts", "todo-panel", PANEL)
-    term = start(tmp_path, terms, "-e", str(folder))
+    term = start(proj, tmp_path, terms, "-e", str(folder))
     term.type("/todo")
     term.wait_for("Todos (0)", screen_only=True)
     term.send("a")
@@ -101,14 +81,14 @@ def test_a_go_panel_gets_runes_and_closes_on_esc(tmp_path, terms):
                     ("panel_close", None, None)]
 
 
-def test_plan_mode_asks_and_executes_in_the_repl(server, tmp_path, terms):
+def test_plan_mode_asks_and_executes_in_the_repl(server, proj, tmp_path, terms):
     from tests.fakellm import call, tool_calls
     from tests.ui.term import REPO
 
     server.enqueue(text("Plan:\n1. Write hello.txt."), tool_calls([call("write", {"path": "hello.txt",
                                                                                    "content": "hi\n"})]),
                    text("the plan is done"))
-    term = start(tmp_path, terms, "-e", str(REPO / "extensions" / "plan-mode"), *model_args(server))
+    term = start(proj, tmp_path, terms, "-e", str(REPO / "extensions" / "plan-mode"), *model_args(server))
     term.type("/plan greet")
     dialog = term.wait_for("Execute the plan?", screen_only=True)
     assert "1. Write hello.txt." in dialog and "plan mode" in term.text()     # the status widget
@@ -118,17 +98,17 @@ def test_plan_mode_asks_and_executes_in_the_repl(server, tmp_path, terms):
     assert "› The plan is approved. Execute it now" in screen
     assert sorted(t["function"]["name"] for t in server.requests[0]["tools"]) == ["find", "grep", "ls", "read"]
     assert "write" in [t["function"]["name"] for t in server.requests[1]["tools"]]
-    assert (tmp_path / "proj" / "hello.txt").read_text() == "hi\n"
+    assert (proj / "hello.txt").read_text() == "hi\n"
 
 
-def test_file_trigger_starts_a_turn_in_the_repl(server, tmp_path, terms):
+def test_file_trigger_starts_a_turn_in_the_repl(server, proj, tmp_path, terms):
     from tests.ui.term import REPO
 
     server.enqueue(text("on it: the build"))
-    term = start(tmp_path, terms, "-e", str(REPO / "extensions" / "file-trigger"), *model_args(server))
+    term = start(proj, tmp_path, terms, "-e", str(REPO / "extensions" / "file-trigger"), *model_args(server))
     term.type("/trigger")
     term.wait_for("nothing sent yet")
-    inbox = tmp_path / "proj" / ".zot" / "data" / "file-trigger" / "inbox.md"
+    inbox = proj / ".zot" / "data" / "file-trigger" / "inbox.md"
     inbox.write_text("The build is red: fix it.\n")
     screen = term.wait_for("on it: the build")
     assert "› The build is red: fix it." in screen

@@ -28,6 +28,7 @@ from zot.agent.options import Options
 from zot.agent.slash import CommandResult, dispatch, is_command, split
 from zot.agent.work import Item, Job, WorkQueue
 from zot.config import Settings
+from zot.ext.hooks import first_answer
 
 PromptFilter = Callable[[str, str], str]     # (text, source) -> text
 
@@ -157,15 +158,9 @@ class AgentSession(Knobs):
         state = self.state
         fields = {"reason": reason, "session_id": state.session.id if state.session else "",
                   "target_session_path": str(target) if target else ""}
-        for guard in state.hooks.switch_guards:
-            try:
-                verdict = await guard.before_switch(fields)
-            except Exception as exc:
-                self.bus.notify("error", f"a session_before_switch hook failed: {exc}")
-                continue
-            if verdict is not None:
-                return f"{verdict.reason} ({verdict.source.extension})"
-        return None
+        verdict = await first_answer(state.hooks.switch_guards, lambda guard: guard.before_switch(fields),
+                                     lambda text: self.bus.notify("error", text), "session_before_switch")
+        return None if verdict is None else f"{verdict.reason} ({verdict.source.extension})"
 
     def new(self) -> None:
         """`/new`: end this session; the next turn starts a fresh one and sends nothing of this."""

@@ -124,14 +124,8 @@ async def compact(state: "AgentState", reason: str, emit: "Emit", cancel: asynci
 async def _ask_hooks(state: "AgentState", fields: dict[str, Any], emit: "Emit") -> Any:
     """The first compaction hook that cancels or gives a summary decides (a script's custom
     compaction); a hook that raises is reported and skipped."""
-    from zot.ext.hooks import CompactAnswer
+    from zot.ext.hooks import CompactAnswer, first_answer
 
-    for hook in state.hooks.compact_hooks:
-        try:
-            answer = await hook.before_compact(fields)
-        except Exception as exc:
-            emit(ev.Notice("error", f"a before_compact hook failed: {exc}"))
-            continue
-        if answer is not None and (answer.cancel is not None or answer.summary is not None):
-            return answer
-    return CompactAnswer()
+    answer = await first_answer(state.hooks.compact_hooks, lambda hook: hook.before_compact(fields),
+                                lambda text: emit(ev.Notice("error", text)), "before_compact")
+    return answer or CompactAnswer()

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from zot.agent import events as ev
 from zot.ext.facts import session_facts
-from zot.ext.hooks import Hooks
+from zot.ext.hooks import Hooks, first_answer
 from zot.agent.toolpath import Outcome, PathContext, run_call
 from zot.llm import LLMError, ModelConfig, Usage, stream_chat
 from zot.tools.base import Tool, ToolContext
@@ -248,15 +248,8 @@ async def _complete(state: AgentState, system: str, emit: Emit, cancel: asyncio.
 
 async def _turn_guards(state: AgentState, step: int, emit: Emit):
     """The first verdict of a turn guard (a script's turn_start intercept) stops the run."""
-    for guard in state.hooks.turn_guards:
-        try:
-            verdict = await guard.before_turn(step)
-        except Exception as exc:
-            emit(ev.Notice("error", f"a turn_start hook failed: {exc}"))
-            continue
-        if verdict is not None:
-            return verdict
-    return None
+    return await first_answer(state.hooks.turn_guards, lambda guard: guard.before_turn(step),
+                              lambda text: emit(ev.Notice("error", text)), "turn_start")
 
 
 async def _message_transforms(state: AgentState, text: str, emit: Emit) -> str:

@@ -173,10 +173,13 @@ class SwitchGuard(Protocol):
 @dataclass
 class CompactAnswer:
     """What a compaction hook decided: `cancel` (a verdict: the compaction does not happen) or
-    `summary` (used instead of asking the model); both None: compact as usual."""
+    `summary` (used instead of asking the model); both None (false): compact as usual."""
 
     cancel: Verdict | None = None
     summary: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.cancel is not None or self.summary is not None
 
 
 class CompactHook(Protocol):
@@ -283,3 +286,19 @@ def hook_order(handler: Any) -> tuple[int, int]:
     if not isinstance(order, int):
         order = getattr(getattr(handler, "ext", None), "order", None)
     return (-int(getattr(handler, "priority", 0) or 0), order if isinstance(order, int) else 1 << 30)
+
+
+async def first_answer(handlers: list[Any], ask: Callable[[Any], Awaitable[Any]],
+                       report: Callable[[str], None], what: str) -> Any:
+    """The first true answer of `ask(handler)` over the handlers, in order (turn guards, switch
+    guards, compaction hooks: the first that has something to say decides); None when none has.
+    A handler that raises is reported as "a WHAT hook failed: ..." and skipped."""
+    for handler in handlers:
+        try:
+            answer = await ask(handler)
+        except Exception as exc:
+            report(f"a {what} hook failed: {exc}")
+            continue
+        if answer:
+            return answer
+    return None
