@@ -206,3 +206,25 @@ def test_a_disabled_extension_json_stays_off_on_every_start(tmp_path, project, m
         out = zot_subprocess("-p", "/hellopy", cwd=project)
         assert out.returncode == 2 and "there is no command /hellopy" in out.stderr
     assert not (Path(os.environ["ZOT_HOME"]) / "logs" / "ext-hello-py.log").exists()
+
+
+def test_a_usage_error_in_a_command_response_is_an_error(zot, scripts):
+    """The scratchpad example's `/note` without text: `action: noop` with `error`."""
+    folder = scripts("scratch", '''
+        hello(["commands", "tools"])
+        send({"type": "register_command", "name": "note", "description": "append text"})
+        send({"type": "ready"})
+        for f in frames():
+            if f["type"] == "command_invoked" and not f.get("args"):
+                send({"type": "command_response", "id": f["id"], "action": "noop",
+                      "error": "note: usage is /note <text>"})
+            elif f["type"] == "command_invoked":
+                send({"type": "command_response", "id": f["id"], "action": "display", "display": "noted"})
+    ''')
+    run = zot("-p", "-e", folder, "/note", model=False)
+    assert (run.code, run.out, run.err) == (1, "", "zot: error: /scratch:note: note: usage is /note <text>\n")
+    run = zot("--json", "-e", folder, "/note", model=False)
+    assert run.code == 1
+    [output] = run.of("command_output")
+    assert (output["action"], output["is_error"]) == ("error", True)
+    assert zot("-p", "-e", folder, "/note milk", model=False).out == "noted\n"

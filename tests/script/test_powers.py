@@ -50,8 +50,19 @@ def test_a_message_sent_while_busy_waits_for_the_turn(zot, powers):
     assert run.events[-1] == ends[-1] and run.events[-2]["type"] == "session_shutdown"
 
 
-def test_system_prompt_set_append_and_restore(zot, powers):
-    run = zot("-p", "-e", powers(), "/persona Speak in rhymes.", replies=[text("arr")])
+MODES = pytest.mark.parametrize("mode", ["-p", "--json"])
+
+
+def shown(run, mode: str) -> str:
+    """What the commands showed: stdout in -p, the command_output events in --json."""
+    if mode == "-p":
+        return run.out
+    return "".join(e["text"] + "\n" for e in run.of("command_output") if e["text"])
+
+
+@MODES
+def test_system_prompt_set_append_and_restore(zot, powers, mode):
+    run = zot(mode, "-e", powers(), "/persona Speak in rhymes.", replies=[text("arr")])
     assert run.code == 0, run.err
     [system] = sent_to_model(run.requests[0], "system")
     assert system.startswith("You are a pirate.\n")
@@ -59,52 +70,61 @@ def test_system_prompt_set_append_and_restore(zot, powers):
     assert system.endswith("Rule from powers: Speak in rhymes.")
 
 
-def test_active_tools_are_all_the_model_is_offered(zot, powers):
-    run = zot("--json", "-e", powers(), "/only read,ls,nosuch", replies=[
+@MODES
+def test_active_tools_are_all_the_model_is_offered(zot, powers, mode):
+    run = zot(mode, "-e", powers(), "/only read,ls,nosuch", replies=[
         tool_calls([call("bash", {"command": "echo hi"}, id="b")]), text("only two")])
     assert run.code == 0, run.err
-    [output] = [e for e in run.of("command_output") if e["command"] == "powers:only"]
-    assert output["text"] == "active: ls,read; unknown: nosuch"
+    assert shown(run, mode).startswith("active: ls,read; unknown: nosuch\n")
     assert sorted(t["function"]["name"] for t in run.requests[0]["tools"]) == ["ls", "read"]
     assert tool_message(run.requests[1], "b").startswith("There is no tool `bash`")   # not callable either
 
 
-def test_get_tools_lists_every_tool_and_whether_it_is_offered(zot, powers):
-    run = zot("-p", "-e", powers(), "--tools", "read,echo", "/tools", model=False)
+@MODES
+def test_get_tools_lists_every_tool_and_whether_it_is_offered(zot, powers, mode):
+    run = zot(mode, "-e", powers(), "--tools", "read,echo", "/tools", model=False)
     assert run.code == 0, run.err
-    listed = dict(item[:-1:1] and (item[:-1], item[-1]) for item in run.out.split())
-    assert listed["read"] == "+" and listed["echo"] == "+" and listed["bash"] == "-" and listed["later"] == "-"
+    listed = {item[:-1]: item[-1] for item in shown(run, mode).split()}
+    assert (listed["read"], listed["echo"], listed["bash"], listed["later"]) == ("+", "+", "-", "-")
 
 
-def test_set_model_switches_the_next_request(zot, powers):
-    run = zot("--json", "-e", powers(), "/switch other-model", replies=[text("I am other")])
+@MODES
+def test_set_model_switches_the_next_request(zot, powers, mode):
+    run = zot(mode, "-e", powers(), "/switch other-model", replies=[text("I am other")])
     assert run.code == 0, run.err
     assert run.requests[0]["model"] == "other-model"
-    [change] = run.of("model_change")
-    assert (change["model"], change["previous"]) == ("openai/other-model", "openai/fake")
+    assert shown(run, mode).startswith("model: openai/other-model\n")
+    if mode == "--json":
+        [change] = run.of("model_change")
+        assert (change["model"], change["previous"]) == ("openai/other-model", "openai/fake")
 
 
-def test_has_ui_and_a_confirm_without_a_ui(zot, powers):
-    run = zot("-p", "-e", powers(), "/ui", model=False)
-    assert (run.code, run.out) == (0, "has_ui: False busy: True\n")     # the command itself runs in the queue
-    run = zot("-p", "-e", powers(), "/ask", model=False)
-    assert (run.code, run.out) == (0, "answer: cancelled (no ui)\n")
+@MODES
+def test_has_ui_and_a_confirm_without_a_ui(zot, powers, mode):
+    run = zot(mode, "-e", powers(), "/ui", model=False)
+    assert (run.code, shown(run, mode)) == (0, "has_ui: False busy: True\n")   # the command runs in the queue
+    run = zot(mode, "-e", powers(), "/ask", model=False)
+    assert (run.code, shown(run, mode)) == (0, "answer: cancelled (no ui)\n")
 
 
-def test_a_tool_result_intercept_sets_the_error_flag(zot, powers):
-    run = zot("--json", "-e", powers(POWERS_FLIP="1"), "echo", replies=[
+@MODES
+def test_a_tool_result_intercept_sets_the_error_flag(zot, powers, mode):
+    run = zot(mode, "-e", powers(POWERS_FLIP="1"), "echo", replies=[
         tool_calls([call("echo", {"text": "x"}, id="e")]), text("done")])
     assert run.code == 0, run.err
-    [result] = run.of("tool_result")
-    assert (result["content"], result["is_error"]) == ("echo: x (flagged)", True)
+    assert tool_message(run.requests[1], "e") == "echo: x (flagged)"
+    if mode == "--json":
+        [result] = run.of("tool_result")
+        assert (result["content"], result["is_error"]) == ("echo: x (flagged)", True)
 
 
-def test_a_session_switch_can_be_refused(zot, powers):
-    run = zot("-p", "-e", powers(POWERS_LOCK="the plan is not saved"), "/new", model=False)
+@MODES
+def test_a_session_switch_can_be_refused(zot, powers, mode):
+    run = zot(mode, "-e", powers(POWERS_LOCK="the plan is not saved"), "/new", model=False)
     assert run.code == 1
-    assert "the session was not switched: the plan is not saved (powers)" in run.err
-    run = zot("-p", "-e", powers(), "/new", model=False)
-    assert (run.code, run.out) == (0, "new session\n")
+    assert "the session was not switched: the plan is not saved (powers)" in run.err + run.out
+    run = zot(mode, "-e", powers(), "/new", model=False)
+    assert run.code == 0 and "new session" in run.out
 
 
 def _session_file(project: Path) -> Path:
@@ -114,16 +134,53 @@ def _session_file(project: Path) -> Path:
     return info.path
 
 
-def test_compaction_can_be_replaced_or_cancelled(zot, powers, project):
+@MODES
+def test_compaction_can_be_replaced_or_cancelled(zot, powers, project, mode):
     run = zot("-p", "first question", replies=[text("first answer")])
     run = zot("-p", "-c", "second question", replies=[text("second answer")])
     assert run.code == 0
-    run = zot("-p", "-c", "-e", powers(POWERS_SUMMARY="cancel"), "/compact", model=True)
-    assert "the compaction was cancelled: not now" in run.err and run.requests == []
-    run = zot("-p", "-c", "-e", powers(POWERS_SUMMARY="they asked twice"), "/compact")
+    run = zot(mode, "-c", "-e", powers(POWERS_SUMMARY="cancel"), "/compact", model=True)
+    assert "the compaction was cancelled: not now" in run.err + run.out and run.requests == []
+    run = zot(mode, "-c", "-e", powers(POWERS_SUMMARY="they asked twice"), "/compact")
     assert run.code == 0, run.err
     assert run.requests == []                                   # no model call: the script summarised
-    assert run.out == "compacted 2 messages (manual)\n"
+    assert shown(run, mode) == "compacted 2 messages (manual)\n"
     records = [json.loads(line) for line in _session_file(project).read_text().splitlines()]
     [compaction] = [r for r in records if r.get("type") == "compaction"]
     assert compaction["summary"] == "they asked twice (2 messages)"
+
+
+RAW = '''
+hello()
+send({"type": "register_command", "name": "probe", "description": "asks zot things, raw"})
+send({"type": "ready"})
+replies = {}
+for f in frames():
+    if f["type"] == "command_invoked":
+        cid = f["id"]
+        send({"type": "get_state", "id": "s"})
+        send({"type": "set_model", "id": "m", "model": ""})
+        send({"type": "set_active_tools", "id": "t", "names": ["read"]})
+        send({"type": "send_message", "text": "no id: fire and forget"})
+        send({"type": "send_message", "id": "e", "text": "   "})
+    elif f["type"] == "host_result":
+        replies[f["id"]] = {k: v for k, v in f.items() if k not in ("type", "id")}
+        if len(replies) == 4:
+            send({"type": "command_response", "id": cid, "action": "display", "display": json.dumps(replies)})
+'''
+
+
+def test_raw_requests_are_answered_with_host_result(zot, scripts):
+    folder = scripts("raw", RAW)
+    run = zot("-p", "-e", folder, "/probe", replies=[text("fired")])
+    assert run.code == 0, run.err
+    shown, answer = run.out.splitlines()
+    replies = json.loads(shown)
+    assert replies["s"]["ok"] is True and replies["s"]["value"]["has_ui"] is False
+    assert replies["s"]["value"]["model"] == "openai/fake"
+    assert replies["m"] == {"ok": False, "error": "set_model needs a `model` (PROVIDER/NAME)"}
+    assert replies["t"] == {"ok": True, "value": {"active": ["read"], "unknown": []}}
+    assert replies["e"] == {"ok": False, "error": "send_message needs a non-empty `text`"}
+    assert answer == "fired"                         # the message without an id still ran
+    assert last_user(run.requests[0]) == "no id: fire and forget"
+    assert [t["function"]["name"] for t in run.requests[0]["tools"]] == ["read"]

@@ -45,6 +45,35 @@ def test_script_powers_in_the_repl(server, proj, tmp_path, terms):
     assert "the session was not switched: the plan is open (powers)" in term.wait_for("was not switched")
 
 
+def test_prompt_tools_model_results_and_compaction_in_the_repl(server, proj, tmp_path, terms):
+    from tests.fakellm import call, tool_calls
+
+    server.enqueue(text("arr, briefly"), tool_calls([call("echo", {"text": "x"}, id="e")]), text("echoed"),
+                   text("I am other"), text("two tools"))
+    term = start(proj, tmp_path, terms, "-e", str(powers_folder(tmp_path / "exts")), *model_args(server))
+    term.type("/persona Be brief.")
+    term.wait_for("arr, briefly")
+    system = server.requests[0]["messages"][0]["content"]
+    assert system.startswith("You are a pirate.") and system.endswith("Rule from powers: Be brief.")
+    term.type("/flip")
+    term.wait_for("flip: True")
+    term.type("echo x")
+    term.wait_for("echoed")
+    tool = [m for m in server.requests[2]["messages"] if m["role"] == "tool"][0]
+    assert tool["content"] == "echo: x (flagged)"
+    term.type("/switch other-model")
+    term.wait_for("I am other")
+    assert server.requests[3]["model"] == "other-model"
+    term.type("/only read,ls")
+    term.wait_for("two tools")
+    assert sorted(t["function"]["name"] for t in server.requests[4]["tools"]) == ["ls", "read"]
+    term.type("/summarize all of it")
+    term.wait_for("summary set")
+    term.type("/compact")
+    term.wait_for("compacted")
+    assert len(server.requests) == 5                 # the script summarised: no model call
+
+
 # A panel as the Go todo example drives it: a command answers open_panel; typed characters come as
 # key "rune" with the character in text; Esc closes the panel (the script hears esc, then close).
 PANEL = '''
