@@ -150,7 +150,8 @@ async def command_outcome(ext: "ScriptExtension", qualified: str, frame: dict[st
     if action in ("prompt", "insert", "display"):
         return Outcome(action, protocol.text(frame, action))
     if action == "open_panel":
-        node = protocol.mapping(frame, "open_panel") or protocol.mapping(frame, "panel") or {}
+        # the panel as an object (`open_panel` or `panel`), or its fields on the response itself
+        node = protocol.mapping(frame, "open_panel") or protocol.mapping(frame, "panel") or frame
         panel = Panel.from_frame(node, ext.name)
         if await ext.show_panel(panel):
             return Outcome("display", "")
