@@ -56,12 +56,17 @@ def trigger(args: str, ctx):
     return "\n".join(lines)
 
 
-@ext.on_ready
-def start(ctx):
+@ext.setup
+def create(ctx):
+    """The inbox exists once the extension is ready, so a writer can append to it at once."""
     target = path()
     os.makedirs(os.path.dirname(target), exist_ok=True)
     if not os.path.exists(target):
         open(target, "a", encoding="utf-8").close()
+
+
+@ext.on_ready
+def start(ctx):
     threading.Thread(target=watch, name="watch", daemon=True).start()
 
 

@@ -130,14 +130,16 @@ def offer(event, ctx):
         ctx.notify("still planning: say what to change, or /plan approve", "info")
 
 
-@ext.on_ready
+@ext.setup
 def restore(ctx):
-    """Plan mode survives a restart (and a `zot -p -c` run)."""
+    """Plan mode survives a restart (and a `zot -p -c` run). This runs before `ready`, so it is
+    in force before any command or prompt reaches the extension."""
     if load().get("active"):
-        planning(ctx)
+        ctx.set_active_tools(READ_ONLY)
+        ctx.append_system_prompt(INSTRUCTION)
 
 
-ext.widget("mode", "")
+ext.widget("mode", "⏸ plan mode" if load().get("active") else "")
 
 
 if __name__ == "__main__":

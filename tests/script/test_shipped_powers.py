@@ -45,6 +45,9 @@ def test_plan_mode_plans_read_only_then_executes_when_approved(zot, project):
 
 def test_plan_mode_off_and_status(zot, project):
     zot("-p", "-e", PLAN_MODE, "/plan", model=False)
+    run = zot("-p", "-e", PLAN_MODE, "look around", replies=[text("looked")])     # a new start keeps plan mode
+    assert tool_names(run.requests[0]) == ["find", "grep", "ls", "read"]
+    assert "You are in plan mode" in sent_to_model(run.requests[0], "system")[0]
     run = zot("-p", "-e", PLAN_MODE, "/plan status", model=False)
     assert run.out == "plan mode on; no plan yet\n"
     run = zot("-p", "-e", PLAN_MODE, "/plan approve", model=False)

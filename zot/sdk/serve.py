@@ -24,6 +24,7 @@ from .context import Context, FileKV, Host, HostKV
 from .wire import HostGone, Wire
 
 SHUTDOWN_GRACE = 1.5  # seconds the on_shutdown hooks get before shutdown_ack (zot waits 2 s)
+LANE_GRACE = 1.0      # seconds the observers and panel keys already received get at shutdown
 
 
 class Server:
@@ -49,6 +50,7 @@ class Server:
             kind = frame["type"]
             if kind == "shutdown":
                 wire.close(writing=True)  # no new requests: nobody would read their answers
+                self.drain_lanes()        # events and keys that came before shutdown are handled
                 self.run_hooks("shutdown")
                 ext._send({"type": "shutdown_ack"})
                 break
@@ -137,6 +139,15 @@ class Server:
         elif kind not in ext._said:  # a newer zot's frame: ignored, logged once
             ext._said.add(kind)
             ext.log(f"ignoring {kind} frames")
+
+    def drain_lanes(self) -> None:
+        """Let the event and panel lanes finish what they were given (up to LANE_GRACE in all),
+        so an observer of the last event (an agent_end at the end of `zot -p`) still runs."""
+        import time
+
+        deadline = time.monotonic() + LANE_GRACE
+        for lane in list(self.lanes.values()):
+            lane.drain(max(0.0, deadline - time.monotonic()))
 
     def lane(self, name: str) -> "Lane":
         lane = self.lanes.get(name)
@@ -304,6 +315,12 @@ class Lane:
 
     def put(self, fn, *args) -> None:
         self._jobs.put((fn, args))
+
+    def drain(self, timeout: float) -> None:
+        """Wait (up to `timeout`) until the jobs put so far have run."""
+        done = threading.Event()
+        self.put(done.set)
+        done.wait(timeout)
 
     def _work(self) -> None:
         while True:
