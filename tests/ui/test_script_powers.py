@@ -9,7 +9,7 @@ import time
 from tests.fakellm import text
 from tests.script.conftest import write_script
 from tests.script.powers import powers_folder
-from tests.ui.test_repl import model_args, proj, server, terms  # noqa: F401 - fixtures used by name
+from tests.ui.test_repl import model_args
 from tests.ui.test_repl import start as start_in
 
 
