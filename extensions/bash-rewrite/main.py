@@ -9,16 +9,10 @@ An intercept on every `bash` tool call:
   (block + reason).
 Anything it cannot parse, or does not recognise, is allowed unchanged.
 """
-import pathlib
 import re
 import shlex
-import sys
 
-try:
-    from zot.sdk import Extension
-except ImportError:  # this python3 has no zot installed: use the zot this extension ships inside
-    sys.path += [str(p) for p in pathlib.Path(__file__).resolve().parents if (p / "zot/sdk").is_dir()][:1]
-    from zot.sdk import Extension
+from zot.sdk import Extension
 
 ext = Extension("bash-rewrite", version="1.0.0")
 

@@ -8,15 +8,9 @@ limits keep `9**9**9` or `factorial(10**6)` from freezing the process.
 import ast
 import math
 import operator
-import pathlib
 import statistics
-import sys
 
-try:
-    from zot.sdk import Extension, ToolError
-except ImportError:  # this python3 has no zot installed: use the zot this extension ships inside
-    sys.path += [str(p) for p in pathlib.Path(__file__).resolve().parents if (p / "zot/sdk").is_dir()][:1]
-    from zot.sdk import Extension, ToolError
+from zot.sdk import Extension, ToolError
 
 ext = Extension("calc", version="1.0.0")
 

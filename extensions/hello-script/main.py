@@ -1,13 +1,7 @@
 #!/usr/bin/env python3
 """/hello [name] shows a greeting; /hello-prompt [language] asks the model for one."""
-import pathlib
-import sys
 
-try:
-    from zot.sdk import Extension
-except ImportError:  # this python3 has no zot installed: use the zot this extension ships inside
-    sys.path += [str(p) for p in pathlib.Path(__file__).resolve().parents if (p / "zot/sdk").is_dir()][:1]
-    from zot.sdk import Extension
+from zot.sdk import Extension
 
 ext = Extension("hello-script", version="1.0.0")
 

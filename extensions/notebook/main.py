@@ -5,16 +5,10 @@ Each note is one key in the extension's key-value store (`note/000001` ...), so 
 `kv_list` with a prefix. zot keeps the store in $ZOT_HOME/data/notebook/kv.json; under a zot that
 does not offer `kv` (the Go zot) the SDK keeps the same file itself.
 """
-import pathlib
-import sys
 import threading
 import time
 
-try:
-    from zot.sdk import Extension, ToolError
-except ImportError:  # this python3 has no zot installed: use the zot this extension ships inside
-    sys.path += [str(p) for p in pathlib.Path(__file__).resolve().parents if (p / "zot/sdk").is_dir()][:1]
-    from zot.sdk import Extension, ToolError
+from zot.sdk import Extension, ToolError
 
 ext = Extension("notebook", version="1.0.0")
 PREFIX = "note/"

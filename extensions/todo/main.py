@@ -2,17 +2,12 @@
 """An interactive todo list in a panel: /todo opens it, /todo TEXT adds an item.
 
 Keys in the panel: up/down (or k/j) move, space (or enter, x) toggles, a adds (asks with
-ctx.input), d deletes, esc (or q) closes. The items live in the extension's key-value store.
+ctx.input), d deletes, q closes (Esc too: zot closes a panel on Esc). The items live in the
+extension's key-value store.
 """
-import pathlib
-import sys
 import threading
 
-try:
-    from zot.sdk import Extension
-except ImportError:  # this python3 has no zot installed: use the zot this extension ships inside
-    sys.path += [str(p) for p in pathlib.Path(__file__).resolve().parents if (p / "zot/sdk").is_dir()][:1]
-    from zot.sdk import Extension
+from zot.sdk import Extension
 
 ext = Extension("todo", version="1.0.0")
 PANEL = "todo"
@@ -56,7 +51,9 @@ def todo(args: str, ctx):
 def key(event: dict, ctx):
     global cursor
     k = event.get("key")
-    if k in ("esc", "q"):
+    if k == "esc":  # zot closes the panel on Esc itself (as the Go zot does)
+        return
+    if k == "q":
         ctx.close_panel(PANEL)
         return
     if k == "a":  # ask before taking the lock: the user may take their time

@@ -57,10 +57,12 @@ def test_handshake_sends_hello_ack_and_takes_registrations(scripts, tmp_path):
             assert ack == {"type": "hello_ack", "protocol_version": 1, "zot_version": ack["zot_version"],
                            "provider": "openai", "model": "fake", "cwd": str(folder.parent),
                            "extension_dir": str(folder), "data_dir": str(Path(os.environ["ZOT_HOME"]) / "data" / "full"),
-                           "project_data_dir": str(folder.parent / ".zot" / "data" / "full"),
+                           "project_data_dir": str(folder.parent / ".zot" / "data" / "full"), "has_ui": False,
                            "capabilities": ["intercept_tool_result", "intercept_input", "register_guard",
-                                            "register_widget", "ui", "kv", "styled_widgets", "print_block",
-                                            "tool_renderer", "overlay", "editor"]}
+                                            "register_widget", "ui", "kv", "send_message", "system_prompt",
+                                            "active_tools", "set_model", "get_state", "intercept_session_switch",
+                                            "intercept_compact", "styled_widgets", "print_block", "tool_renderer",
+                                            "overlay", "editor"]}
             assert s.state.tools["echo"].parameters["required"] == ["text"]
             assert s.state.tools["echo"].description == "Echo text"
             table = s.state.engine.commands
@@ -139,7 +141,7 @@ def test_events_carry_go_zot_fields(scripts):
         assert {k: events["tool_result"][k] for k in ("tool_id", "tool_name", "text", "is_error")} == \
             {"tool_id": "c1", "tool_name": "bash", "text": "a\nb", "is_error": False}
         assert events["assistant_message"]["text"] == "hello"
-        assert (events["turn_end"]["step"], events["turn_end"]["stop"]) == (1, True)
+        assert (events["turn_end"]["step"], events["turn_end"]["stop"]) == (1, "end_turn")   # a string, as in Go
         assert events["agent_end"]["stop_reason"] == "stop"      # zot's own events come flat
         assert all("id" not in f for f in events.values())
     run(main())

@@ -62,6 +62,9 @@ def test_discovery_list_and_enabled_false(project, monkeypatch, capsys):
     assert {k: rows["weather"][k] for k in ("kind", "state", "version")} == \
         {"kind": "go-extension", "state": "loaded", "version": "0.3.0"}
     assert rows["sleepy"]["state"] == "disabled"
+    for _ in range(2):    # the second start reads the clean-manifest cache: `enabled: false` still holds
+        code, out, _ = cli(capsys, "ext", "list", "--format", "json")
+        assert {r["name"]: r["state"] for r in json.loads(out)}["sleepy"] == "disabled"
     code, out, _ = cli(capsys, "ext", "enable", "sleepy")
     code, out, _ = cli(capsys, "ext", "list", "--format", "json")
     assert {r["name"]: r["state"] for r in json.loads(out)}["sleepy"] == "loaded"

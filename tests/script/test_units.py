@@ -49,8 +49,9 @@ def test_event_frames_use_go_names_and_keep_zot_fields():
     assert frame == {"type": "event", "event": "tool_call", "name": "bash", "args": {"a": 1}, "tool_id": "c",
                      "tool_name": "bash", "tool_args": {"a": 1}}
     assert eventmap.zot_type("assistant_message") == "message_end" and eventmap.zot_type("agent_end") == "agent_end"
-    end = eventmap.event_frame("turn_end", {"type": "turn_end", "turn": 2, "tool_calls": 1})
-    assert (end["step"], end["stop"], end["error"]) == (2, False, None)
+    end = eventmap.event_frame("turn_end", {"type": "turn_end", "turn": 2, "tool_calls": 1, "stop": "tool_use",
+                                            "error": None})
+    assert (end["step"], end["stop"], end["error"]) == (2, "tool_use", "")
 
 
 def test_tool_result_blocks():
@@ -107,3 +108,25 @@ def test_command_table_withdraws_by_owner():
     assert table.clashes == ["/help is a built-in command; use /a:help"]
     table.withdraw(owner_b)
     assert sorted(table.qualified) == ["a:x"] and table.clashes == []
+
+
+@pytest.mark.parametrize("frame", [
+    {"action": "open_panel", "open_panel": {"id": "todos-main", "title": "Todos", "lines": ["a"], "footer": "f"}},
+    {"action": "open_panel", "panel": {"id": "todos-main", "title": "Todos", "lines": ["a"], "footer": "f"}},
+    {"action": "open_panel", "panel_id": "todos-main", "title": "Todos", "lines": ["a"], "footer": "f"},
+])
+def test_a_command_opens_a_panel_whichever_way_it_is_written(frame):
+    import asyncio
+
+    from zot.ext.script.adapters import command_outcome
+
+    shown = []
+
+    async def show_panel(panel):
+        shown.append((panel.id, panel.title, panel.lines, panel.footer, panel.source))
+        return True
+
+    ext = SimpleNamespace(name="todo-panel", show_panel=show_panel)
+    outcome = asyncio.run(command_outcome(ext, "todo-panel:todo", {"type": "command_response", **frame}))
+    assert (outcome.action, outcome.is_error) == ("display", False)
+    assert shown == [("todos-main", "Todos", ["a"], "f", "todo-panel")]

@@ -15,7 +15,7 @@ def test_handshake_sends_hello_registrations_subscribe_then_ready(spawn):
     host = spawn()
     assert host.hello == {
         "type": "hello", "name": "kitchen", "version": "2.0.0",
-        "capabilities": ["commands", "tools", "events", "intercept", "panels", "ui", "kv",
+        "capabilities": ["commands", "tools", "events", "intercept", "panels", "ui", "kv", "ready",
                          "register_guard", "register_widget", "extra-cap"]}
     assert host.commands["say"] == {"type": "register_command", "name": "say",
                                     "description": "display the args"}

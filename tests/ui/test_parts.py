@@ -296,9 +296,14 @@ def test_a_panel_in_process_takes_keys_redraws_and_closes():
         assert not panels.open and closed == []          # closed by the script: no echo back
         await panels.open_panel(Panel("p", "P", [], "", "x"), lambda *a: None, closed.append)
         panels.close_here()
+        await panels.open_panel(Panel("q", "Q", [], "", "x"), lambda pid, key, text: keys.append((pid, key, text)),
+                                closed.append)
+        panels.key("esc")                               # Esc closes the panel, as in the Go zot
+        assert not panels.open
         return keys, closed
     keys, closed = asyncio.run(main())
-    assert keys == [("todo", "down", ""), ("todo", " ", " ")] and closed == ["p"]
+    # a typed character arrives in the Go zot's form: key "rune", the character in text
+    assert keys == [("todo", "down", ""), ("todo", "rune", " "), ("q", "esc", "")] and closed == ["p", "q"]
 
 
 # --------------------------------------------------------------------------- widgets, printer, status

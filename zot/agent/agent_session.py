@@ -28,6 +28,7 @@ from zot.agent.options import Options
 from zot.agent.slash import CommandResult, dispatch, is_command, split
 from zot.agent.work import Item, Job, WorkQueue
 from zot.config import Settings
+from zot.ext.hooks import first_answer
 
 PromptFilter = Callable[[str, str], str]     # (text, source) -> text
 
@@ -70,6 +71,8 @@ class AgentSession(Knobs):
         self.on_reload: list[Callable[[], None]] = []
         self.work = WorkQueue(self._run, merge=merge_queued)
         self.scripts: asyncio.Task | None = None     # starting the script extensions
+        self.on_script_item: Callable[[Item], None] | None = None   # a mode's echo of a script's message
+        self.script_streak = 0                    # turns extensions started since the user last sent
         self._cancel: asyncio.Event | None = None
         self._model_checked = ""
 
@@ -89,6 +92,7 @@ class AgentSession(Knobs):
         """Once, on the event loop: announce load problems, attach the UI port (and the tool
         confirmation dialog, unless `--yes`) and start the script extensions. With `wait` it
         returns when every script is ready or has failed; else `scripts_ready()` waits."""
+        from zot.agent.script_port import ScriptPort
         from zot.agent.setup import start_scripts
 
         self.ui = ui
@@ -96,7 +100,9 @@ class AgentSession(Knobs):
             self.state.hooks.confirm = confirm_tool
         for notice in self.state.notices:
             self.bus.notify("warning", notice)
-        self.scripts = asyncio.get_running_loop().create_task(start_scripts(self.state, self.bus.notify, ui))
+        port = ScriptPort(self)
+        self.bus.services.sender = port.send_message          # a YAML hook's `send`
+        self.scripts = asyncio.get_running_loop().create_task(start_scripts(self.state, self.bus.notify, ui, port))
         self.scripts.add_done_callback(lambda _task: self._check_tool_filter())
         if wait:
             await self.scripts_ready()
@@ -144,6 +150,17 @@ class AgentSession(Knobs):
         if state.session is not None:
             state.session.close()
             state.session = None
+
+    async def switch_vetoed(self, reason: str, target: Path | None = None) -> str | None:
+        """Ask the `session_before_switch` hooks before `/new` (reason "new") or a resume
+        ("resume", `target`): the first that says no keeps this session, and its reason (with
+        the extension's name) is returned; None lets the switch go ahead."""
+        state = self.state
+        fields = {"reason": reason, "session_id": state.session.id if state.session else "",
+                  "target_session_path": str(target) if target else ""}
+        verdict = await first_answer(state.hooks.switch_guards, lambda guard: guard.before_switch(fields),
+                                     lambda text: self.bus.notify("error", text), "session_before_switch")
+        return None if verdict is None else f"{verdict.reason} ({verdict.source.extension})"
 
     def new(self) -> None:
         """`/new`: end this session; the next turn starts a fresh one and sends nothing of this."""
@@ -193,6 +210,10 @@ class AgentSession(Knobs):
         rpc, script, queue) ends up on the `input` event."""
         from zot.agent.builtins import IMMEDIATE
 
+        if source == "script":
+            self.script_streak += 1
+        else:
+            self.script_streak = 0
         item = Item(text=text, source=source, shown=text if shown is None else shown, label=label,
                     images=images, on_start=on_start)
         if is_command(text) and split(text)[0] in IMMEDIATE:

@@ -165,11 +165,17 @@ async def cmd_sessions(session: "AgentSession", arg: str) -> CommandResult:
     else:
         listing = "\n".join(f"{i:>3}. {label}" for i, label in enumerate(labels, 1))
         return CommandResult("sessions", "display", f"{listing}\nresume one with /sessions NUMBER")
+    vetoed = await session.switch_vetoed("resume", chosen.path)
+    if vetoed is not None:
+        return CommandResult("sessions", "error", f"the session was not switched: {vetoed}", is_error=True)
     session.resume(chosen.path)
     return CommandResult("sessions", "notify", f"resumed {chosen.path.name}: {len(state.messages)} messages")
 
 
 async def cmd_new(session: "AgentSession", arg: str) -> CommandResult:
+    vetoed = await session.switch_vetoed("new")
+    if vetoed is not None:
+        return CommandResult("new", "error", f"the session was not switched: {vetoed}", is_error=True)
     session.new()
     return CommandResult("new", "notify", "new session")
 

@@ -8,7 +8,7 @@ import asyncio
 from typing import Callable
 
 from zot.agent import events as ev
-from zot.ext.hooks import Hooks
+from zot.ext.hooks import Hooks, Services
 
 Listener = Callable[[ev._Event], None]
 
@@ -17,6 +17,7 @@ class Bus:
     def __init__(self, hooks: Hooks | None = None) -> None:
         self.listeners: list[Listener] = []
         self.hooks = hooks or Hooks()
+        self.services = Services(self.notify)      # what observers get: notify, and send_message once a session sets it
         self._tasks: set[asyncio.Task] = set()
 
     def subscribe(self, listener: Listener) -> None:
@@ -45,7 +46,7 @@ class Bus:
         except RuntimeError:
             return
         for observer in observers:
-            task = loop.create_task(observer.observe(payload, self.notify))
+            task = loop.create_task(observer.observe(payload, self.services))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 

@@ -96,18 +96,36 @@ async def compact(state: "AgentState", reason: str, emit: "Emit", cancel: asynci
         emit(ev.Notice("warning", "nothing older to compact"))
         return False
     emit(ev.BeforeCompact(first_kept - current, reason))
-    previous = f"Earlier summary:\n{state.compaction[0]}\n\n" if state.compaction else ""
-    request = [{"role": "system", "content": SUMMARY_SYSTEM},
-               {"role": "user", "content": previous + transcript(state.messages[current:first_kept], _budget(state))}]
-    try:
-        completion = await stream_chat(state.model, request, None, cancel=cancel)
-    except LLMError as err:
-        emit(ev.Notice("error", f"compaction failed: {err.message}"))
+    text = transcript(state.messages[current:first_kept], _budget(state))
+    answer = await _ask_hooks(state, {"reason": reason, "messages": first_kept - current, "transcript": text,
+                                      "previous_summary": state.compaction[0] if state.compaction else ""}, emit)
+    if answer.cancel is not None:
+        emit(ev.Notice("warning", f"the compaction was cancelled: {answer.cancel.reason}", answer.cancel.source.label()))
         return False
-    state.usage = state.usage + completion.usage
-    state.compaction = (completion.text.strip(), first_kept)
+    summary = answer.summary
+    if summary is None:
+        previous = f"Earlier summary:\n{state.compaction[0]}\n\n" if state.compaction else ""
+        request = [{"role": "system", "content": SUMMARY_SYSTEM}, {"role": "user", "content": previous + text}]
+        try:
+            completion = await stream_chat(state.model, request, None, cancel=cancel)
+        except LLMError as err:
+            emit(ev.Notice("error", f"compaction failed: {err.message}"))
+            return False
+        state.usage = state.usage + completion.usage
+        summary = completion.text.strip()
+    state.compaction = (summary, first_kept)
     state.last_input_tokens = 0
-    state.record(compaction_record(completion.text.strip(), first_kept))
+    state.record(compaction_record(summary, first_kept))
     if announce:
         emit(ev.Notice("info", f"compacted {first_kept - current} messages ({reason})"))
     return True
+
+
+async def _ask_hooks(state: "AgentState", fields: dict[str, Any], emit: "Emit") -> Any:
+    """The first compaction hook that cancels or gives a summary decides (a script's custom
+    compaction); a hook that raises is reported and skipped."""
+    from zot.ext.hooks import CompactAnswer, first_answer
+
+    answer = await first_answer(state.hooks.compact_hooks, lambda hook: hook.before_compact(fields),
+                                lambda text: emit(ev.Notice("error", text)), "before_compact")
+    return answer or CompactAnswer()

@@ -115,6 +115,9 @@ class TurnEnd(_Event):
     type: ClassVar[str] = "turn_end"
     turn: int
     tool_calls: int
+    # why the turn ended, in the Go zot's words: end_turn | tool_use | length | aborted | error | blocked
+    stop: str = "end_turn"
+    error: str | None = None
 
 
 @dataclass(frozen=True)

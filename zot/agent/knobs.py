@@ -51,6 +51,14 @@ class Knobs:
         """Add a paragraph to the system prompt from the next turn on."""
         self.state.system_extra.append(text)
 
+    def set_system_part(self, key: str, text: str) -> None:
+        """The paragraph named `key` (one per extension) at the end of the system prompt from the
+        next turn on: it replaces the previous one of that name; "" removes it."""
+        if text.strip():
+            self.state.system_parts[key] = text
+        else:
+            self.state.system_parts.pop(key, None)
+
     @property
     def active_tools(self) -> list[str]:
         return sorted(self.state.active_tools())

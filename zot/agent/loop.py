@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from zot.agent import events as ev
 from zot.ext.facts import session_facts
-from zot.ext.hooks import Hooks
+from zot.ext.hooks import Hooks, first_answer
 from zot.agent.toolpath import Outcome, PathContext, run_call
 from zot.llm import LLMError, ModelConfig, Usage, stream_chat
 from zot.tools.base import Tool, ToolContext
@@ -50,6 +50,7 @@ class AgentState:
     extra_files: list[Path] = field(default_factory=list)   # context files extensions add
     manager: Any = None                   # zot.ext.manager.ExtensionManager: scripts, reload
     system_prompt: str | None = None      # --system-prompt: replaces zot's identity paragraph
+    system_parts: dict[str, str] = field(default_factory=dict)   # one paragraph per extension, at the end
     tool_filter: set[str] | None = None   # --tools / --no-tools: the tools the model may use
     scanned: tuple = ()                   # (messages list, how far checked, an empty reply seen)
 
@@ -119,20 +120,25 @@ def _has_empty(state: AgentState) -> bool:
 async def build_system(state: AgentState, emit: Emit, prompt: str = "") -> str:
     from zot.agent.context import system_prompt
 
-    fragments: list[str] = list(state.system_extra)
+    fragments: list[str] = [*state.system_extra, *state.system_parts.values()]
+    identity = state.system_prompt
     facts = {"cwd": str(state.cwd), "project": str(state.project_root), "model": state.model.model,
              "prompt": prompt, "session": session_facts(state.messages, state.usage, state.tools)}
+    replaced = False
     for frag in state.hooks.system_fragments:
         try:
             text = await frag.fragment(facts)
         except Exception as exc:
             emit(ev.Notice("error", f"a system prompt fragment failed: {exc}"))
             continue
-        if text:
+        if text and getattr(frag, "replace", False):
+            if not replaced:               # `replace: true`: the first that applies is the identity
+                identity, replaced = text, True
+        elif text:
             fragments.append(text)
     lines = [f"{t.name}: {t.description.splitlines()[0] if t.description else ''}"
              for t in state.active_tools().values()]
-    return system_prompt(state.cwd, state.project_root, lines, fragments, state.extra_files, state.system_prompt)
+    return system_prompt(state.cwd, state.project_root, lines, fragments, state.extra_files, identity)
 
 
 def _append(state: AgentState, message: dict[str, Any], usage: Usage | None = None) -> None:
@@ -176,6 +182,7 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
                       auto_yes=state.auto_yes, yes_excludes=state.yes_excludes, always=state.always,
                       notify=lambda level, text, source: emit(ev.Notice(level, text, source)),
                       facts=facts)
+    images: list[tuple[str, dict[str, Any]]] = []
     for call in calls:
         if cancel.is_set():  # still answered, so the history stays valid and every UI sees it end
             emit(ev.ToolResultEvent(call.id, call.name, call.arguments, CANCELLED, True))
@@ -194,6 +201,23 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
         emit(ev.ToolResultEvent(call.id, call.name, outcome.call.args, result.content, result.is_error,
                                 outcome.blocked, result.display, outcome.decision.to_json(outcome.call)))
         _append(state, {"role": "tool", "tool_call_id": call.id, "content": result.content})
+        if outcome.ran:
+            images += [(call.name, i) for i in (result.details or {}).get("images") or [] if _is_image(i)]
+    if images:
+        _append(state, tool_images(images))
+
+
+def _is_image(item: Any) -> bool:
+    return isinstance(item, dict) and str(item.get("mime_type", "")).startswith("image/") and bool(item.get("data"))
+
+
+def tool_images(images: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The images tool results returned, as a user message after the tool messages: a tool message
+    may hold only text for most providers, so this is how an image a tool returned reaches every
+    model that can see (Pi does the same)."""
+    names = ", ".join(dict.fromkeys(name for name, _ in images))
+    note = f"[the image{'s' if len(images) > 1 else ''} returned by the {names} tool call{'s' if len(images) > 1 else ''}]"
+    return {"role": "user", "content": user_content(note, [image for _, image in images])}
 
 
 def _assistant_message(completion) -> dict[str, Any]:
@@ -224,15 +248,8 @@ async def _complete(state: AgentState, system: str, emit: Emit, cancel: asyncio.
 
 async def _turn_guards(state: AgentState, step: int, emit: Emit):
     """The first verdict of a turn guard (a script's turn_start intercept) stops the run."""
-    for guard in state.hooks.turn_guards:
-        try:
-            verdict = await guard.before_turn(step)
-        except Exception as exc:
-            emit(ev.Notice("error", f"a turn_start hook failed: {exc}"))
-            continue
-        if verdict is not None:
-            return verdict
-    return None
+    return await first_answer(state.hooks.turn_guards, lambda guard: guard.before_turn(step),
+                              lambda text: emit(ev.Notice("error", text)), "turn_start")
 
 
 async def _message_transforms(state: AgentState, text: str, emit: Emit) -> str:
@@ -270,7 +287,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
     text = prompt
     for transform in state.hooks.input_transforms:
         try:
-            outcome = await transform.transform(text)
+            outcome = await transform.transform(text, source)
         except Exception as exc:
             emit(ev.Notice("error", f"an input transform failed: {exc}"))
             continue
@@ -297,7 +314,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         if stopped is not None:
             stop = "blocked"
             emit(ev.Notice("warning", f"the turn was stopped: {stopped.reason}", stopped.source.label()))
-            emit(ev.TurnEnd(step, 0))
+            emit(ev.TurnEnd(step, 0, "blocked"))
             break
         if over_threshold(state):
             await compact(state, "threshold", emit, cancel)
@@ -307,7 +324,7 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         except LLMError as err:
             stop = "cancelled" if err.kind == "cancelled" else "error"
             error = None if stop == "cancelled" else err.message
-            emit(ev.TurnEnd(step, 0))
+            emit(ev.TurnEnd(step, 0, "aborted" if stop == "cancelled" else "error", error))
             break
         run_usage = run_usage + completion.usage
         state.usage = state.usage + completion.usage
@@ -324,10 +341,10 @@ async def run_agent(state: AgentState, prompt: str, emit: Emit, cancel: asyncio.
         emit(ev.MessageEnd(message, usage_dict(completion.usage), completion.stop_reason))
         answer = completion.text
         if not completion.tool_calls:
-            emit(ev.TurnEnd(step, 0))
+            emit(ev.TurnEnd(step, 0, "length" if completion.stop_reason == "length" else "end_turn"))
             break
         await _run_tools(state, completion.tool_calls, emit, cancel, refused)
-        emit(ev.TurnEnd(step, len(completion.tool_calls)))
+        emit(ev.TurnEnd(step, len(completion.tool_calls), "tool_use"))
         if cancel.is_set():
             stop = "cancelled"
             break

@@ -156,11 +156,13 @@ def load_engine(opts: Options, state: AgentState, settings: Settings) -> list[st
     return state.manager.load(state)
 
 
-async def start_scripts(state: AgentState, notify: Callable[[str, str, str], None], ui: Any = None) -> None:
+async def start_scripts(state: AgentState, notify: Callable[[str, str, str], None], ui: Any = None,
+                        port: Any = None) -> None:
     """Every mode, once its bus exists: start the script extensions, all at once. Returns when
-    each is ready or has failed (bounded by the hello + ready timeouts); failures become notices."""
+    each is ready or has failed (bounded by the hello + ready timeouts); failures become notices.
+    `port` is what the scripts may ask of the session (zot.agent.script_port)."""
     if state.manager is not None:
-        await state.manager.start(state, notify, ui)
+        await state.manager.start(state, notify, ui, port)
 
 
 async def stop_scripts(state: AgentState) -> None:

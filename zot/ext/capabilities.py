@@ -171,7 +171,10 @@ def summarize(name: str, data: dict) -> Summary:
 def _hook(where: str, hook: dict) -> list[Capability]:
     event = hook.get("on")
     if "system" in hook:
-        return [Capability("prompt", where, _first_line(hook["system"]))]
+        return [Capability("prompt", where, ("replaces the system prompt: " if hook.get("replace") is True else "")
+                           + _first_line(hook["system"]))]
+    if "send" in hook:
+        return [Capability("hook", where, f"on {event} sends the model a message: {_first_line(hook['send'])}")]
     if "redact" in hook:
         return [Capability("restrict", where, f"redacts {len(hook['redact'] or [])} pattern(s) on {event}")]
     if isinstance(hook.get("log"), dict) or "log" in hook:

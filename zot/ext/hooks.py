@@ -114,11 +114,12 @@ class InputOutcome:
 
 
 class InputTransform(Protocol):
-    """Runs on each user input before the turn, chained; `handled` stops the chain and the turn."""
+    """Runs on each user input before the turn, chained; `handled` stops the chain and the turn.
+    `source` says where the input came from: interactive | cli | rpc | script | queue."""
 
     priority: int
 
-    async def transform(self, text: str) -> InputOutcome: ...
+    async def transform(self, text: str, source: str = "interactive") -> InputOutcome: ...
 
 
 class SystemFragment(Protocol):
@@ -159,6 +160,37 @@ class MessageTransform(Protocol):
     async def transform_message(self, text: str) -> str: ...
 
 
+class SwitchGuard(Protocol):
+    """Runs before the session is switched (`/new`, `/sessions`, rpc `clear`), in priority order.
+    The first verdict returned cancels the switch and its reason is shown; a failure is decided
+    by the handler's own `on_error` (a script's intercept returns a deny verdict)."""
+
+    priority: int
+
+    async def before_switch(self, fields: dict[str, Any]) -> Verdict | None: ...
+
+
+@dataclass
+class CompactAnswer:
+    """What a compaction hook decided: `cancel` (a verdict: the compaction does not happen) or
+    `summary` (used instead of asking the model); both None (false): compact as usual."""
+
+    cancel: Verdict | None = None
+    summary: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.cancel is not None or self.summary is not None
+
+
+class CompactHook(Protocol):
+    """Runs before a compaction, in priority order, with what would be summarised. The first
+    answer that cancels or gives a summary decides; a failure is decided by its `on_error`."""
+
+    priority: int
+
+    async def before_compact(self, fields: dict[str, Any]) -> CompactAnswer | None: ...
+
+
 class Observer(Protocol):
     """Sees every event named in `events` after it is emitted, in the background. Observers run in
     registration order per event and cannot change or block anything; a failure is reported."""
@@ -166,6 +198,25 @@ class Observer(Protocol):
     events: tuple[str, ...]
 
     async def observe(self, event: dict[str, Any], notify: Callable[[str, str, str], None]) -> None: ...
+
+
+class Services:
+    """What an observer is handed besides the event: call it to notify (`services(level, text,
+    source)`, as observers always have), or `send_message` a user message into the session (a
+    YAML hook's `send`). The session sets `sender` when it starts; before that, and where there
+    is no session, sending is refused with a clear error."""
+
+    def __init__(self, notify: Callable[..., None]) -> None:
+        self.notify = notify
+        self.sender: Callable[[str, bool, str], str] | None = None
+
+    def __call__(self, level: str, text: str, source: str = "zot", *more: Any) -> None:
+        self.notify(level, text, source, *more)      # more: a YAML `block` hook's style
+
+    def send_message(self, text: str, trigger: bool, origin: str) -> str:
+        if self.sender is None:
+            raise RuntimeError("there is no session here to send a message to")
+        return self.sender(text, trigger, origin)
 
 
 @dataclass
@@ -179,10 +230,12 @@ class Hooks:
     observers: list[Observer] = field(default_factory=list)
     turn_guards: list[TurnGuard] = field(default_factory=list)
     message_transforms: list[MessageTransform] = field(default_factory=list)
+    switch_guards: list[SwitchGuard] = field(default_factory=list)
+    compact_hooks: list[CompactHook] = field(default_factory=list)
     confirm: ConfirmFn | None = None     # set when there is a UI that can ask
 
     SORTED = ("rewriters", "guards", "result_transforms", "input_transforms", "system_fragments",
-              "text_transforms", "turn_guards", "message_transforms")
+              "text_transforms", "turn_guards", "message_transforms", "switch_guards", "compact_hooks")
 
     def guards_for(self, tool: str, args: dict[str, Any]) -> list[Guard]:
         """The guards that can have an opinion on this call, in order: an index by tool name, and
@@ -233,3 +286,19 @@ def hook_order(handler: Any) -> tuple[int, int]:
     if not isinstance(order, int):
         order = getattr(getattr(handler, "ext", None), "order", None)
     return (-int(getattr(handler, "priority", 0) or 0), order if isinstance(order, int) else 1 << 30)
+
+
+async def first_answer(handlers: list[Any], ask: Callable[[Any], Awaitable[Any]],
+                       report: Callable[[str], None], what: str) -> Any:
+    """The first true answer of `ask(handler)` over the handlers, in order (turn guards, switch
+    guards, compaction hooks: the first that has something to say decides); None when none has.
+    A handler that raises is reported as "a WHAT hook failed: ..." and skipped."""
+    for handler in handlers:
+        try:
+            answer = await ask(handler)
+        except Exception as exc:
+            report(f"a {what} hook failed: {exc}")
+            continue
+        if answer:
+            return answer
+    return None

@@ -33,6 +33,7 @@ class ExtensionManager:
         self.host: Any = None
         self.notify: Notify | None = None
         self.ui: Any = None
+        self.port: Any = None                # zot.ext.script.port.SessionPort of the running session
 
     # ---------------------------------------------------------------- loading
 
@@ -66,20 +67,24 @@ class ExtensionManager:
         self.exts, self.engine = exts, engine
         facts = {"model": state.model.model, "cwd": str(state.cwd)}
         live = Live(state.tools, engine.commands, state.hooks, engine.widgets, engine.renderers)
-        self.host = ScriptHost(script_specs(engine), live, state.project_root, facts, self.ui)
+        self.host = ScriptHost(script_specs(engine), live, state.project_root, facts, self.ui, self.port)
         return load_notices(engine, exts)
 
     # ---------------------------------------------------------------- running
 
-    async def start(self, state, notify: Notify | None = None, ui: Any = None) -> None:
+    async def start(self, state, notify: Notify | None = None, ui: Any = None, port: Any = None) -> None:
         """Start every script at once (returns when each is ready or has failed)."""
         if notify is not None:
             self.notify = notify
         if ui is not None:
             self.ui = ui
+        if port is not None:
+            self.port = port
         if self.host is None:
             return
         self.host.ui = self.ui
+        if self.port is not None:
+            self.host.port = self.port
         self.host.facts["model"] = state.model.model
         if self.notify is not None:
             self.host.attach(self.notify)

@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 RESTRICTIVE_ACTIONS = frozenset({"deny", "confirm"})
-OTHER_HOOK_ACTIONS = ("run", "log", "notify", "block", "system", "transform", "append", "truncate", "http")
+OTHER_HOOK_ACTIONS = ("run", "log", "notify", "block", "system", "transform", "append", "truncate", "http",
+                      "send")
 
 
 def restrictive_guard(node: Any) -> bool:

@@ -123,7 +123,10 @@ def check_file_cached(path: Path) -> Checked:
         data = None
     if isinstance(data, dict):
         doc = Document(path, raw.decode("utf-8-sig", errors="replace"), _plain=data, _lazy=True)
-        return Checked(doc, kind_of(path), data=data)
+        checked = Checked(doc, kind_of(path), data=data)
+        if checked.kind == "go-extension":    # `enabled` is not part of the manifest data: read it again
+            checked.enabled = _go_enabled(doc.text)
+        return checked
     checked = check_file(path)
     if checked.data is not None and not checked.diagnostics:
         try:
@@ -136,6 +139,16 @@ def check_file_cached(path: Path) -> Checked:
         except (OSError, TypeError, ValueError):
             pass   # no cache, just slower start-ups
     return checked
+
+
+def _go_enabled(text: str) -> bool:
+    import json
+
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return True
+    return not (isinstance(raw, dict) and raw.get("enabled") is False)
 
 
 _SCHEMAS: bytes | None = None

@@ -23,7 +23,7 @@ from typing import Any
 from zot import __version__
 from zot.agent.options import Options
 from zot.config import UserError
-from zot.modes.rpc_commands import COMMANDS, LATER, Problem
+from zot.modes.rpc_commands import COMMANDS, LATER, Problem, follow_prompt
 from zot.modes.rpc_events import Translator
 from zot.modes.rpc_ui import RpcUI
 from zot.modes.rpc_widgets import WidgetFeed
@@ -91,6 +91,8 @@ class Server:
         session = self.session
         self.translator = Translator(self.write, lambda: session.state.usage)
         session.bus.subscribe(self.translator)
+        # a turn a script started (send_message) ends with `done` too, as a prompt's does
+        session.on_script_item = lambda item: self.later(follow_prompt(self, item, [True]))
         loop = asyncio.get_running_loop()
         stopping = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):

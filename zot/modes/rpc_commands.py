@@ -186,6 +186,9 @@ async def cmd_ping(server: "Server", frame: dict[str, Any]) -> Any:
 
 async def cmd_clear(server: "Server", frame: dict[str, Any]) -> Any:
     idle(server)
+    vetoed = await server.session.switch_vetoed("new")
+    if vetoed is not None:
+        raise Problem(f"the session was not cleared: {vetoed}")
     server.session.new()
     return None
 

@@ -33,6 +33,14 @@ or any JSON value, and raises `ToolError(message)` to fail; an intercept returns
 returns anything else is decided by its `on_error`: "block" by default (it fails closed, like a
 manifest guard and like zot's own `script.on_error: deny`), or "allow" when the author says so.
 
+The session (zot's capabilities; None and a log line under the Go zot): `ctx.send_message(text,
+trigger_turn=True)` starts a turn (queued when zot is busy), `ctx.set_system_prompt(text)` /
+`ctx.append_system_prompt(text)` for the next turn, `ctx.get_tools()` / `ctx.set_active_tools(names)`,
+`ctx.set_model(name)`, `ctx.session_state()` and `ctx.has_ui`; also on `ext` for your own threads.
+`ctx.confirm_result(...)` tells "no" from "cancelled". Intercepts may also answer
+`ext.change_result(text, is_error)` (a tool_result), `ext.summary(text)` (before_compact, a custom
+compaction) and `ext.block(reason)` for `session_before_switch` and `before_compact` (cancel).
+
 `ctx` (any thread): `ctx.host` (the hello_ack: zot_version, model, cwd, capabilities, ...),
 `ctx.notify(message, level)`, `ctx.open_panel/render_panel/close_panel`, `ctx.confirm(title,
 message) -> bool`, `ctx.select(title, options) -> str | None`, `ctx.input(title, placeholder)
@@ -54,14 +62,16 @@ from __future__ import annotations
 from .context import Context, FileKV, Host, HostKV, KVError
 from .extension import Extension
 from .results import (
-    Action, Decision, Image, Panel, ToolError, allow, block, display, error, image, insert, modify,
-    noop, prompt, replace_text, text,
+    Action, Answer, Decision, Image, Panel, ToolError, allow, block, change_result, display, error,
+    image, insert, modify, noop, prompt, replace_text, summary, text,
 )
+from .session import HostError
 from .ui import EditorAction, consumed, passthrough, remap, submit
 from .wire import MAX_FRAME
 
 __all__ = [
-    "Action", "Context", "Decision", "EditorAction", "Extension", "FileKV", "Host", "HostKV", "Image", "KVError",
-    "MAX_FRAME", "Panel", "ToolError", "allow", "block", "display", "error", "image", "insert",
-    "modify", "noop", "prompt", "replace_text", "text", "consumed", "passthrough", "remap", "submit",
+    "Action", "Answer", "Context", "Decision", "EditorAction", "Extension", "FileKV", "Host", "HostError",
+    "HostKV", "Image", "KVError", "MAX_FRAME", "Panel", "ToolError", "allow", "block", "change_result",
+    "display", "error", "image", "insert", "modify", "noop", "prompt", "replace_text", "summary", "text",
+    "consumed", "passthrough", "remap", "submit",
 ]

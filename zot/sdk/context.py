@@ -5,7 +5,7 @@ import json
 import os
 import threading
 
-from .results import Panel
+from .results import Answer, Panel
 from .ui import ContextUI
 from .wire import HostGone
 
@@ -207,6 +207,35 @@ class Context(ContextUI):
         """Change a registered widget's text (capability `register_widget`)."""
         return self.ext.widget_update(name, text)
 
+    # ---------------------------------------------------------------- the session (zot.sdk.session)
+
+    def send_message(self, text: str, trigger_turn: bool = True) -> str | None:
+        """Send `text` as a user message; see `Extension.send_message`."""
+        return self.ext.send_message(text, trigger_turn)
+
+    def set_system_prompt(self, text: str | None) -> bool:
+        return self.ext.set_system_prompt(text)
+
+    def append_system_prompt(self, text: str) -> bool:
+        return self.ext.append_system_prompt(text)
+
+    def get_tools(self) -> list | None:
+        return self.ext.get_tools()
+
+    def set_active_tools(self, names) -> dict | None:
+        return self.ext.set_active_tools(names)
+
+    def set_model(self, model: str) -> str | None:
+        return self.ext.set_model(model)
+
+    def session_state(self) -> dict:
+        return self.ext.session_state()
+
+    @property
+    def has_ui(self) -> bool:
+        """Whether a person can be asked right now (a confirm, a panel)."""
+        return self.ext.has_ui
+
     # ---------------------------------------------------------------- questions (capability ui)
 
     def confirm(self, title: str, message: str = "", default: bool = False,
@@ -219,6 +248,18 @@ class Context(ContextUI):
         if isinstance(value, str):
             return value.strip().lower() in ("y", "yes", "true", "1", "ok")
         return bool(value)
+
+    def confirm_result(self, title: str, message: str = "", default: bool = False,
+                       timeout: float | None = None) -> Answer:
+        """Ask yes or no, and tell "no" from "cancelled": an `Answer` with `value` (True /
+        False, None when cancelled), `cancelled` and `no_ui` (nobody could be asked)."""
+        answer = self.ext._ask({"kind": "confirm", "title": title, "message": message,
+                                "default": bool(default)}, timeout)
+        if isinstance(answer.value, str):
+            answer.value = answer.value.strip().lower() in ("y", "yes", "true", "1", "ok")
+        elif answer.value is not None:
+            answer.value = bool(answer.value)
+        return answer
 
     def select(self, title: str, options, message: str = "", default: str | None = None,
                timeout: float | None = None) -> str | None:

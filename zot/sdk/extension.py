@@ -10,6 +10,7 @@ import sys
 from . import results as R
 from .context import LEVELS, Host, KVError
 from .serve import Server
+from .session import SessionCalls
 from .ui import UIMixin      # presentation: widgets, blocks, renderers, overlays, the editor
 from .wire import FrameTooLarge, HostGone, stderr_log
 
@@ -24,7 +25,7 @@ class _NoKV:
                       "setup hooks), not at import time")
 
 
-class Extension(UIMixin):
+class Extension(UIMixin, SessionCalls):
     """A script extension. Decorate handlers, then call `run()`.
 
         ext = Extension("todo", version="1.0.0")
@@ -52,6 +53,8 @@ class Extension(UIMixin):
     block = staticmethod(R.block)
     modify = staticmethod(R.modify)
     replace_text = staticmethod(R.replace_text)
+    change_result = staticmethod(R.change_result)
+    summary = staticmethod(R.summary)
 
     def __init__(self, name: str, version: str = "0.1.0", *, capabilities=(),
                  min_protocol: int | None = None) -> None:
@@ -134,7 +137,8 @@ class Extension(UIMixin):
 
     def panel_key(self, panel_id: str | None = None):
         """Handle the keys pressed in a panel (all panels when `panel_id` is None). The event
-        has `panel_id`, `key` (up, down, enter, esc, a character ...) and `text`. Keys of one
+        has `panel_id`, `key` (up, down, enter, esc, ... or the character typed: zot's `rune`
+        key is handed over as its character) and `text`. zot closes the panel itself on Esc. Keys of one
         panel are handled one at a time, in order. Returning a `Panel` redraws it; an exception
         is logged and shown as an error notification."""
         def add(fn):
@@ -296,15 +300,20 @@ class Extension(UIMixin):
 
     def _ui(self, fields: dict, timeout) -> object:
         """Ask the user (capability `ui`); None when not offered, cancelled, or zot is gone."""
+        answer = self._ask(fields, timeout)
+        return None if answer.cancelled else answer.value
+
+    def _ask(self, fields: dict, timeout) -> R.Answer:
+        """The `ui_response` as an Answer: cancelled (and why) or the value."""
         if not self._offered("ui", f"{fields['kind']} questions"):
-            return None
+            return R.Answer(cancelled=True, no_ui=True)
         try:
             reply = self._wire.request(dict(fields, type="ui_request"), timeout)
         except (TimeoutError, HostGone):
-            return None
+            return R.Answer(cancelled=True)
         if reply.get("type") == "error" or reply.get("cancelled"):
-            return None
-        return reply.get("value")
+            return R.Answer(cancelled=True, no_ui=bool(reply.get("no_ui")))
+        return R.Answer(reply.get("value"))
 
     def _remember_panel(self, panel) -> None:
         self._panels[panel.id] = panel

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 
 __all__ = [
-    "Action", "Block", "Decision", "Image", "Modify", "Panel", "ReplaceText", "ToolError",
-    "allow", "block", "display", "error", "image", "insert", "modify", "noop", "prompt",
-    "replace_text", "text",
+    "Action", "Answer", "Block", "Decision", "Image", "Modify", "Panel", "ReplaceText", "ToolError",
+    "allow", "block", "change_result", "display", "error", "image", "insert", "modify", "noop",
+    "prompt", "replace_text", "summary", "text",
 ]
 
 
@@ -164,29 +164,53 @@ def tool_content(value) -> list:
     return [_block(value)]
 
 
+# --------------------------------------------------------------------------- questions
+
+
+class Answer:
+    """A confirm's answer that tells "no" from "cancelled": `value` True / False (None when
+    cancelled), `cancelled` True when the person dismissed it (Esc), nobody could be asked
+    (`no_ui`), or zot does not offer questions. `bool(answer)` is True only for a yes."""
+
+    __slots__ = ("value", "cancelled", "no_ui")
+
+    def __init__(self, value=None, cancelled: bool = False, no_ui: bool = False) -> None:
+        self.value = value
+        self.cancelled = bool(cancelled)
+        self.no_ui = bool(no_ui)
+
+    def __bool__(self) -> bool:
+        return self.value is True
+
+    def __repr__(self) -> str:
+        return f"Answer(value={self.value!r}, cancelled={self.cancelled}, no_ui={self.no_ui})"
+
+
 # --------------------------------------------------------------------------- intercepts
 
 
 class Decision:
-    """An `event_intercept_response`: allow (all fields empty), block, modify or replace."""
+    """An `event_intercept_response`: allow (all fields empty), block, modify or replace; for a
+    tool result also its error flag, for a compaction a summary."""
 
-    __slots__ = ("block", "reason", "modified_args", "replace_text")
+    __slots__ = ("block", "reason", "modified_args", "replace_text", "is_error", "summary")
 
     def __init__(self, block: bool = False, reason: str = "", modified_args=None,
-                 replace_text=None) -> None:
+                 replace_text=None, is_error=None, summary=None) -> None:
         self.block = bool(block)
         self.reason = str(reason or "")
         self.modified_args = modified_args
         self.replace_text = replace_text
+        self.is_error = is_error
+        self.summary = summary
 
     def fields(self) -> dict:
         out: dict = {"block": self.block}
+        for key in ("modified_args", "replace_text", "is_error", "summary"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
         if self.reason:
             out["reason"] = self.reason
-        if self.modified_args is not None:
-            out["modified_args"] = self.modified_args
-        if self.replace_text is not None:
-            out["replace_text"] = self.replace_text
         return out
 
     def __repr__(self) -> str:
@@ -216,6 +240,19 @@ def modify(args: dict, reason: str = "") -> Decision:
 def replace_text(value: str) -> Decision:
     """Replace the event's text (an assistant message, a tool result, the user's input)."""
     return Decision(replace_text=str(value))
+
+
+def change_result(text: str | None = None, is_error: bool | None = None) -> Decision:
+    """A `tool_result` intercept's answer: what the model sees instead (`text`) and/or whether
+    the result counts as an error (`is_error`); what is left as None stays."""
+    return Decision(replace_text=None if text is None else str(text),
+                    is_error=None if is_error is None else bool(is_error))
+
+
+def summary(text: str) -> Decision:
+    """A `before_compact` intercept's answer: use `text` as the summary instead of asking the
+    model (a custom compaction). `block(reason)` cancels the compaction instead."""
+    return Decision(summary=str(text))
 
 
 def intercept_reply(value) -> Decision:

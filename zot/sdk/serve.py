@@ -24,6 +24,7 @@ from .context import Context, FileKV, Host, HostKV
 from .wire import HostGone, Wire
 
 SHUTDOWN_GRACE = 1.5  # seconds the on_shutdown hooks get before shutdown_ack (zot waits 2 s)
+LANE_GRACE = 1.0      # seconds the observers and panel keys already received get at shutdown
 
 
 class Server:
@@ -49,6 +50,7 @@ class Server:
             kind = frame["type"]
             if kind == "shutdown":
                 wire.close(writing=True)  # no new requests: nobody would read their answers
+                self.drain_lanes()        # events and keys that came before shutdown are handled
                 self.run_hooks("shutdown")
                 ext._send({"type": "shutdown_ack"})
                 break
@@ -71,7 +73,7 @@ class Server:
         caps = [c for c, used in (("commands", ext._commands), ("tools", ext._tools),
                                   ("events", ext._observers), ("intercept", ext._intercepts),
                                   ("panels", ext._panel_keys or ext._panel_closed)) if used]
-        caps += ["ui", "kv"]
+        caps += ["ui", "kv", "ready"]       # ready: this script always sends `ready` (wait for it)
         caps += [c for c, used in (("register_guard", ext._guards),
                                    ("register_widget", ext._widgets),
                                    ("tool_renderer", ext._renderers),
@@ -115,7 +117,7 @@ class Server:
 
     def dispatch(self, frame: dict) -> None:
         kind, ext = frame["type"], self.ext
-        if kind in ("ui_response", "kv_result") or (kind == "error" and "id" in frame):
+        if kind in ("ui_response", "kv_result", "host_result") or (kind == "error" and "id" in frame):
             if not ext._wire.deliver(frame) and kind == "error":
                 ext.log(f"zot reported: {frame.get('message')}")
         elif kind == "command_invoked":
@@ -137,6 +139,15 @@ class Server:
         elif kind not in ext._said:  # a newer zot's frame: ignored, logged once
             ext._said.add(kind)
             ext.log(f"ignoring {kind} frames")
+
+    def drain_lanes(self) -> None:
+        """Let the event and panel lanes finish what they were given (up to LANE_GRACE in all),
+        so an observer of the last event (an agent_end at the end of `zot -p`) still runs."""
+        import time
+
+        deadline = time.monotonic() + LANE_GRACE
+        for lane in list(self.lanes.values()):
+            lane.drain(max(0.0, deadline - time.monotonic()))
 
     def lane(self, name: str) -> "Lane":
         lane = self.lanes.get(name)
@@ -203,6 +214,10 @@ class Server:
                 final.modified_args = event["tool_args"] = decision.modified_args
             if decision.replace_text is not None:
                 final.replace_text = event["text"] = decision.replace_text
+            if decision.is_error is not None:
+                final.is_error = event["is_error"] = decision.is_error
+            if decision.summary is not None:
+                final.summary = event["summary"] = decision.summary
             final.reason = decision.reason or final.reason
         strict = any(on_error == "block" for _, on_error in handlers)
         reply = {"type": "event_intercept_response", "id": frame.get("id")}
@@ -225,8 +240,11 @@ class Server:
         fn = table.get(pid) or table.get(None)
         if fn is None:
             return
+        event = payload(frame)
+        if event.get("key") == "rune":   # a typed character (zot's and the Go zot's form): key is the character
+            event["key"] = str(event.get("text") or "")
         try:
-            value = call(fn, payload(frame), Context(ext, frame, kind))
+            value = call(fn, event, Context(ext, frame, kind))
             if isinstance(value, R.Panel):
                 ext.render_panel(value.id, value.title, value.lines, value.footer)
         except Exception as exc:
@@ -297,6 +315,12 @@ class Lane:
 
     def put(self, fn, *args) -> None:
         self._jobs.put((fn, args))
+
+    def drain(self, timeout: float) -> None:
+        """Wait (up to `timeout`) until the jobs put so far have run."""
+        done = threading.Event()
+        self.put(done.set)
+        done.wait(timeout)
 
     def _work(self) -> None:
         while True:

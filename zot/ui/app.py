@@ -147,6 +147,7 @@ class Repl(SessionMixin, SendMixin, ScreenMixin):
         session.prompt_filters.append(
             lambda text, source: attach(text, state.cwd, state.project_root) if source == "interactive" else text)
         session.on_reload.append(self.widgets.start)
+        session.on_script_item = self._item_started      # a script's message is echoed like what was typed
         await session.start(ui=self.port, confirm_tool=self.dialogs.confirm_tool, wait=False)
         if not state.model.model:
             self.printer.print([("class:notice.warning", "⚠ no model is configured. "),

@@ -3,8 +3,9 @@
 A script opens a panel (`{id, title, lines, footer}`), redraws it (`panel_render`) and closes it
 (`panel_close`). While a panel is open it has the keyboard: every key goes to the script as
 `panel_key` with a name (`up`, `down`, `left`, `right`, `enter`, `esc`, `tab`, `backspace`,
-`delete`, `home`, `end`, `pageup`, `pagedown`) or the character typed (space is " "). Ctrl+C or
-Ctrl+D close the panel from zot's side (the script hears `panel_close`). One panel at a time: a new one
+`delete`, `home`, `end`, `pageup`, `pagedown`), or, for a character, the Go zot's form: `key:
+"rune"` with the character in `text` (space is " "). Esc, Ctrl+C and Ctrl+D close the panel from
+zot's side, as in the Go zot (the script hears `panel_key` esc first, then `panel_close`). One panel at a time: a new one
 closes the previous.
 """
 from __future__ import annotations
@@ -63,12 +64,17 @@ class Panels:
     # ---------------------------------------------------------------- keyboard side
 
     def key(self, name: str, text: str = "") -> None:
-        """Send one key to the script that owns the panel."""
+        """Send one key to the script that owns the panel: a typed character as `rune`; Esc
+        also closes the panel."""
+        if len(name) == 1:
+            name, text = "rune", text or name
         if self.panel is not None and self._on_key is not None:
             try:
                 self._on_key(self.panel.id, name, text)
             except Exception:  # the script is gone: close the panel rather than hang on it
                 self._forget()
+        if name == "esc":
+            self.close_here()
 
     def close_here(self) -> None:
         """Closed from zot's side (Ctrl+C, exit): the script hears `panel_close`."""

@@ -151,7 +151,7 @@ def template_sites(m: dict) -> Iterator[Site]:
         hook = mapping(hook)
         p = ("hooks", i)
         scope = Scope(BASE | HOOK_VARS, None, "a hook")
-        for key in ("notify", "system", "append"):
+        for key in ("notify", "system", "append", "send"):
             if isinstance(hook.get(key), str):
                 yield Site(p + (key,), hook[key], scope)
         for key in ("file", "line"):

@@ -1,10 +1,12 @@
 """compile_hooks: `hooks:` entries become observers and transforms on the agent's events.
 
 What each event lets a hook do (docs/hooks.md has the table):
-- any event: `notify`, `block` (a styled block in the transcript), `log`, `run` — observers; they run in the background, in order of
+- any event: `notify`, `block` (a styled block in the transcript), `log`, `run`, `send` — observers; they run in the background, in order of
   registration, and a failure is reported and never stops the run (`on_error` is ignored: an
-  observer cannot block anything);
-- `before_agent_start`: `system` — text appended to the system prompt, in order;
+  observer cannot block anything). `send` puts a user message into the session's queue (a turn
+  at once when idle, after the current one when busy; `trigger: false` holds it for the next);
+- `before_agent_start`: `system` — text appended to the system prompt, in order (`replace: true`:
+  it replaces zot's identity paragraph instead; the first whose `if` holds wins);
 - `input`: `transform` — chained; `handled` consumes the input (no model turn);
 - `tool_result`: `redact`, `truncate`, `append` — chained on what the model will see;
 - `message_end`: `redact`, `truncate` — chained on the assistant's text.
@@ -92,6 +94,9 @@ class Observer(HookRule):
                         "subtitle": subtitle})
             elif "log" in self.node:
                 self._log(event, context)
+            elif "send" in self.node:
+                notify.send_message(templates.render(self.node["send"], context), self.node.get("trigger", True) is not
+                                    False, self.ext.name)
             elif "run" in self.node:
                 result = await run_exec(self.node["run"], context, self.ext.project)
                 if result.failed:
@@ -115,6 +120,11 @@ class Observer(HookRule):
 
 
 class SystemHook(HookRule):
+    @property
+    def replace(self) -> bool:
+        """`replace: true`: the text replaces zot's identity paragraph (zot.agent.loop.build_system)."""
+        return self.node.get("replace") is True
+
     async def fragment(self, facts: dict[str, Any]) -> str | None:
         event = {"type": "before_agent_start", **facts}
         if not self.applies(event):
@@ -123,7 +133,7 @@ class SystemHook(HookRule):
 
 
 class InputHook(HookRule):
-    async def transform(self, text: str) -> InputOutcome:
+    async def transform(self, text: str, source: str = "interactive") -> InputOutcome:
         event = {"type": "input", "text": text}
         if not self.applies(event):
             return InputOutcome(text)

@@ -2,7 +2,8 @@
 
 - `ScriptTool` is a zot Tool: `tool_call` out, `tool_result` back within `timeouts.tool`.
   Text blocks become the content the model reads; an image becomes a short `[image MIME, N
-  bytes]` line, with the data kept in `details["images"]` for a UI. No answer in time, a crash or
+  bytes]` line there, and its data, kept in `details["images"]`, reaches the model in a user
+  message right after the tool results (zot.agent.loop.tool_images). No answer in time, a crash or
   an `error` frame is an error result; the loop goes on.
 - `ScriptCommand` behaves like a manifest Command in the CommandTable: `command_invoked` out,
   `command_response` back within `timeouts.command`, its action mapped to a command Outcome.
@@ -139,18 +140,24 @@ class ScriptCommand:
 
 async def command_outcome(ext: "ScriptExtension", qualified: str, frame: dict[str, Any]) -> Outcome:
     """prompt / insert / display -> the same Outcome; open_panel -> the UI (no UI: a notify
-    outcome with the panel's text); noop -> display ""; error -> an error outcome."""
+    outcome with the panel's text); noop -> display ""; error -> an error outcome. A non-empty
+    `error` field is an error outcome whatever the action (the Go zot's usage errors are
+    `action: noop` with `error`), so `-p` exits 1 and the action is not carried out."""
     action = protocol.text(frame, "action", "noop")
+    failure = protocol.text(frame, "error").strip()
+    if failure:
+        return Outcome("error", f"/{qualified}: {failure}", True)
     if action in ("prompt", "insert", "display"):
         return Outcome(action, protocol.text(frame, action))
     if action == "open_panel":
-        node = protocol.mapping(frame, "open_panel") or protocol.mapping(frame, "panel") or {}
+        # the panel as an object (`open_panel` or `panel`), or its fields on the response itself
+        node = protocol.mapping(frame, "open_panel") or protocol.mapping(frame, "panel") or frame
         panel = Panel.from_frame(node, ext.name)
         if await ext.show_panel(panel):
             return Outcome("display", "")
         return Outcome("notify", f"/{qualified} opened a panel, which needs the interactive UI:\n{panel.as_text()}")
     if action == "error":
-        return Outcome("error", f"/{qualified}: {protocol.text(frame, 'error', 'failed')}", True)
+        return Outcome("error", f"/{qualified}: failed", True)
     if action == "noop":
         return Outcome("display", "")
     return Outcome("error", f"/{qualified} answered with an unknown action `{action}`", True)

@@ -11,8 +11,9 @@ from typing import Any
 # Go-zot name -> the zot event it comes from; other names are zot's own
 GO_EVENTS = {"assistant_message": "message_end"}
 
-# the events a script may intercept (`subscribe.intercept`); the last two are zot capabilities
-INTERCEPTS = ("tool_call", "turn_start", "assistant_message", "tool_result", "input")
+# the events a script may intercept (`subscribe.intercept`); all but the first three are zot's
+INTERCEPTS = ("tool_call", "turn_start", "assistant_message", "tool_result", "input", "session_before_switch",
+              "before_compact")
 
 
 def zot_type(name: str) -> str:
@@ -25,8 +26,9 @@ def go_fields(name: str, event: dict[str, Any]) -> dict[str, Any]:
         return {"session_id": event.get("session_id", ""), "session_path": event.get("session_path") or ""}
     if name == "turn_start":
         return {"step": event.get("turn", 0)}
-    if name == "turn_end":
-        return {"step": event.get("turn", 0), "stop": not event.get("tool_calls"), "error": None}
+    if name == "turn_end":     # `stop` is a string, as the Go SDK reads it (a bool fails its decoding)
+        return {"step": event.get("turn", 0), "stop": str(event.get("stop") or "end_turn"),
+                "error": str(event.get("error") or "")}
     if name == "tool_call":
         return {"tool_id": event.get("id", ""), "tool_name": event.get("name", ""), "tool_args": event.get("args") or {}}
     if name == "tool_result":

@@ -14,6 +14,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from zot.ext.script.frames import FrameHandlers, Registry
+from zot.ext.script.requests import SessionRequests
 from zot.ext.script.kv import KVStore
 from zot.ext.script.process import ScriptDown, ScriptProcess, StartError, data_dir, log_path
 from zot.ext.script.spec import ScriptSpec
@@ -38,7 +39,7 @@ class _ProcessHandler:
             self.ext.on_failure(reason)
 
 
-class ScriptExtension(FrameHandlers):
+class ScriptExtension(FrameHandlers, SessionRequests):
     def __init__(self, spec: ScriptSpec, host: "ScriptHost") -> None:
         self.spec = spec
         self.host = host

@@ -194,7 +194,9 @@ class FrameHandlers(UIFrames):
             return
         reply: dict[str, Any] = {"type": "ui_response", "id": frame.get("id"), "value": None, "cancelled": True}
         ui = self.host.ui
-        if ui is not None:
+        if ui is None or not getattr(ui, "can_ask", True):
+            reply["no_ui"] = True           # cancelled because nobody can be asked, not by a person
+        else:
             proc.holds += 1
             try:
                 value = await _ask_ui(ui, self.name, frame)

@@ -21,7 +21,9 @@ from zot.ext.compile.guards import RewriteRule
 from zot.ext.hooks import Hooks
 from zot.ext.script import intercepts as ic
 from zot.ext.script.extension import ScriptExtension
+from zot.ext.script.lifecycle import CompactIntercept, SwitchIntercept
 from zot.ext.script.protocol import CAPABILITIES, PROTOCOL_VERSION
+from zot.ext.script.port import NoSession, SessionPort
 from zot.ext.script.process import data_dir
 from zot.ext.script.spec import ScriptSpec
 from zot.ext.script.ui import UIPort
@@ -43,12 +45,13 @@ class Live:
 
 class ScriptHost:
     def __init__(self, specs: list[ScriptSpec], live: Live, project: Path, facts: dict[str, Any] | None = None,
-                 ui: UIPort | None = None) -> None:
+                 ui: UIPort | None = None, port: SessionPort | None = None) -> None:
         self.exts = [ScriptExtension(spec, self) for spec in specs]
         self.live = live
         self.project = project
         self.facts = facts or {}          # model, cwd: for hello_ack
         self.ui = ui
+        self.port: SessionPort = port or NoSession()
         self._notify: Notify | None = None
         self._held: list[tuple[str, str, str]] = []
         self._install()
@@ -95,15 +98,23 @@ class ScriptHost:
         return {"protocol_version": PROTOCOL_VERSION, "zot_version": __version__, "provider": provider if name else "",
                 "model": name or model, "cwd": str(self.facts.get("cwd") or self.project),
                 "extension_dir": str(spec.folder), "data_dir": str(data_dir(spec.name)),
-                "project_data_dir": spec.project_data_dir,
+                "project_data_dir": spec.project_data_dir, "has_ui": self.has_ui(),
                 "capabilities": list(CAPABILITIES)}
+
+    def has_ui(self) -> bool:
+        """Whether a person can be asked now (the session's view when there is one)."""
+        try:
+            return bool(self.port.state().get("has_ui"))
+        except Exception:
+            return self.ui is not None and getattr(self.ui, "can_ask", True)
 
     # ---------------------------------------------------------------- hook adapters
 
     def _install(self) -> None:
         hooks = self.live.hooks
-        made: dict[str, list] = {name: [] for name in ("rewriters", "guards", "result_transforms",
-                                                        "input_transforms", "turn_guards", "message_transforms")}
+        made: dict[str, list] = {name: [] for name in ("rewriters", "guards", "result_transforms", "input_transforms",
+                                                        "turn_guards", "message_transforms", "switch_guards",
+                                                        "compact_hooks")}
         for ext in self.exts:
             at = dict(priority=ext.spec.priority, order=ext.spec.order)
             call = ic.ToolCallIntercept(ext, **at)
@@ -113,6 +124,8 @@ class ScriptHost:
             made["input_transforms"].append(ic.InputIntercept(ext, **at))
             made["turn_guards"].append(ic.TurnIntercept(ext, **at))
             made["message_transforms"].append(ic.MessageIntercept(ext, **at))
+            made["switch_guards"].append(SwitchIntercept(ext, **at))
+            made["compact_hooks"].append(CompactIntercept(ext, **at))
             hooks.add("observers", ic.EventObserver(ext))
         for name, handlers in made.items():
             hooks.add(name, *handlers)

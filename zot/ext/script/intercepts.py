@@ -62,6 +62,10 @@ def _malformed(frame: dict[str, Any]) -> str | None:
         return "answered with `modified_args` that is not an object"
     if "replace_text" in frame and frame["replace_text"] is not None and not isinstance(frame["replace_text"], str):
         return "answered with `replace_text` that is not a string"
+    if frame.get("is_error") is not None and not isinstance(frame["is_error"], bool):
+        return "answered with `is_error` that is not true or false"
+    if frame.get("summary") is not None and not isinstance(frame["summary"], str):
+        return "answered with `summary` that is not a string"
     return None
 
 
@@ -144,7 +148,7 @@ class ToolCallIntercept(_Base):
 
 class ResultIntercept(_Base):
     """`tool_result` (capability intercept_tool_result): `replace_text` is what the model sees;
-    `block` withholds the result."""
+    `is_error` (a bool) sets the result's error flag; `block` withholds the result."""
 
     async def transform(self, call: CallInfo, result: ToolResult) -> ToolResult:
         if not self.wants("tool_result"):
@@ -163,8 +167,10 @@ class ResultIntercept(_Base):
             return ToolResult(f"[the result of this {call.tool} call was withheld by extension {self.ext.name}"
                               + (f": {reason}" if reason else "") + "]", result.is_error, result.display, result.details)
         text = frame.get("replace_text")
-        if isinstance(text, str):
-            return ToolResult(text, result.is_error, result.display, result.details)
+        flag = frame.get("is_error")
+        if isinstance(text, str) or isinstance(flag, bool):
+            return ToolResult(text if isinstance(text, str) else result.content,
+                              flag if isinstance(flag, bool) else result.is_error, result.display, result.details)
         return result
 
 
@@ -172,11 +178,11 @@ class InputIntercept(_Base):
     """`input` (capability intercept_input): `replace_text` rewrites the prompt; `block` consumes
     it, so no model turn runs."""
 
-    async def transform(self, text: str) -> InputOutcome:
+    async def transform(self, text: str, source: str = "interactive") -> InputOutcome:
         if not self.wants("input"):
             return InputOutcome(text)
         try:
-            frame = await ask(self.ext, "input", {"text": text})
+            frame = await ask(self.ext, "input", {"text": text, "source": source})
         except InterceptFailed as exc:
             if not self.deny_on_error:
                 return InputOutcome(text)

@@ -71,6 +71,7 @@ class ScriptProcess:
         self.reason = ""              # why it failed
         self.hello: dict[str, Any] = {}
         self.holds = 0                # > 0 while the script waits on the person (ui_request)
+        self._last_frame = 0.0        # loop time of the last frame read (for the quiet grace)
         self._pending: dict[str, asyncio.Future] = {}
         self._reader: asyncio.Task | None = None
         self._hello: asyncio.Future | None = None
@@ -107,12 +108,40 @@ class ScriptProcess:
             self._write({"type": "hello_ack", **ack})
         except ScriptDown as exc:
             raise StartError(str(exc), True) from None
-        await self._phase(self._ready, t.ready, f"did not send ready within {t.ready:g}s of hello_ack")
+        await self._settle()
         self.state = "running"
 
+    async def _settle(self) -> None:
+        """Wait for `ready`, as the Go zot does: a script that is quiet for `timeouts.grace` after
+        its last frame (the Go docs' quick-start never sends ready) counts as ready, and so does
+        one still talking after `timeouts.ready`. Only a script that says in its hello that it
+        sends `ready` (capability `ready`, zot's SDK) is waited for until `timeouts.ready`."""
+        assert self._ready is not None and self._dead is not None
+        loop = asyncio.get_running_loop()
+        t = self.spec.timeouts
+        promised = "ready" in protocol.names(self.hello, "capabilities")
+        deadline = loop.time() + t.ready
+        self._last_frame = loop.time()
+        while True:
+            now = loop.time()
+            until = deadline if promised else min(deadline, self._last_frame + t.grace)
+            done, _ = await asyncio.wait({self._ready, self._dead}, timeout=max(0.0, until - now),
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if self._ready in done:
+                return
+            if self._dead in done:
+                raise StartError(self.reason, True)
+            now = loop.time()
+            if now >= deadline:
+                self.log(f"no ready within {t.ready:g}s of hello_ack; going on without it")
+                return
+            if not promised and now >= self._last_frame + t.grace:
+                self.log(f"quiet for {t.grace:g}s without ready; treated as ready (as the Go zot does)")
+                return
+
     async def _spawn(self) -> None:
-        program = self.spec.program()
-        if program is None:
+        argv = self.spec.command()
+        if argv is None:
             await self._give_up(f"cannot start: `{self.spec.exec}` is neither a program on PATH nor a file in "
                                 f"{self.spec.folder}")
         data = data_dir(self.spec.name)
@@ -124,12 +153,12 @@ class ScriptProcess:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("ab") as stderr:
                 self.proc = await asyncio.create_subprocess_exec(
-                    program, *self.spec.args, cwd=self.spec.folder, env=env, stdin=asyncio.subprocess.PIPE,
+                    *argv, cwd=self.spec.folder, env=env, stdin=asyncio.subprocess.PIPE,
                     stdout=asyncio.subprocess.PIPE, stderr=stderr, limit=protocol.MAX_LINE,
                     start_new_session=True)
         except (OSError, ValueError) as exc:
-            await self._give_up(f"cannot start `{program}`: {exc}")
-        self.log(f"started {' '.join([program, *self.spec.args])} (pid {self.proc.pid})")
+            await self._give_up(f"cannot start `{argv[0]}`: {exc}")
+        self.log(f"started {' '.join(argv)} (pid {self.proc.pid})")
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
     async def _phase(self, target: asyncio.Future, timeout: float, late: str) -> Any:
@@ -163,8 +192,12 @@ class ScriptProcess:
                     break
                 try:
                     frame = protocol.decode(line)
-                except protocol.FrameError as exc:
-                    return self._fail(f"sent something that is not a frame: {exc}")
+                except protocol.Oversize as exc:
+                    return self._fail(str(exc))
+                except protocol.FrameError as exc:   # a stray print: logged and ignored, as the Go zot does
+                    self.log(f"ignored a line that is not a frame: {exc}")
+                    continue
+                self._last_frame = asyncio.get_running_loop().time()
                 if frame is not None:
                     self._dispatch(frame)
         except asyncio.CancelledError:

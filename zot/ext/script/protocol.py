@@ -13,7 +13,9 @@ PROTOCOL_VERSION = 1
 MAX_LINE = 4 * 1024 * 1024          # bytes per line, both directions
 
 # what zot offers beyond the Go zot's v1, in hello_ack
-CAPABILITIES = ("intercept_tool_result", "intercept_input", "register_guard", "register_widget", "ui", "kv")
+CAPABILITIES = ("intercept_tool_result", "intercept_input", "register_guard", "register_widget", "ui", "kv",
+                "send_message", "system_prompt", "active_tools", "set_model", "get_state",
+                "intercept_session_switch", "intercept_compact")
 
 # ext -> zot frames that answer a request zot made, by the request's frame type
 REPLIES = {"command_invoked": "command_response", "tool_call": "tool_result",
@@ -31,6 +33,10 @@ class FrameError(ValueError):
     """A line that is not a frame: not JSON, not an object, no `type`, or too long."""
 
 
+class Oversize(FrameError):
+    """A line over MAX_LINE: the script is stopped (a stray line of another kind is ignored)."""
+
+
 def encode(frame: dict[str, Any]) -> bytes:
     """One line, UTF-8, compact. Raises FrameError when it would be over the limit (the caller
     answers the request with an error instead of sending it)."""
@@ -43,7 +49,7 @@ def encode(frame: dict[str, Any]) -> bytes:
 def decode(line: bytes) -> dict[str, Any] | None:
     """The frame on `line`, or None for a blank line. Raises FrameError for anything else."""
     if len(line) > MAX_LINE + 1:
-        raise FrameError(f"a line of {len(line):,} bytes is over the {MAX_LINE:,} byte limit")
+        raise Oversize(f"a line of {len(line):,} bytes is over the {MAX_LINE:,} byte limit")
     text = line.strip()
     if not text:
         return None

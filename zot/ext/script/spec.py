@@ -6,18 +6,27 @@ that the loader turned into the same shape), with the defaults of docs/protocol.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from zot.ext.durations import seconds
 
+# `exec: python3` (or python, python3.12) and `#!/usr/bin/env python3` scripts run with zot's own
+# interpreter, so `from zot.sdk import ...` works however zot was installed (pipx, a venv that is
+# not activated) and whatever PATH says. A path to another interpreter is used as written.
+PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
+ENV_PYTHON = re.compile(rb"^#!\s*/usr/bin/env\s+(-S\s+)?python(3(\.\d+)?)?(\s|$)")
+
 
 @dataclass(frozen=True)
 class Timeouts:
     hello: float = 5.0
-    ready: float = 3.0
+    ready: float = 3.0                # the longest zot waits for `ready` before going on without it
+    grace: float = 0.25               # a script that says nothing this long after its last frame is ready
     intercept: float = 5.0
     tool: float = 60.0
     command: float = 30.0
@@ -55,6 +64,18 @@ class ScriptSpec:
         """This project's data folder for the extension (`.zot/data/NAME`), not hashed by trust."""
         return str(getattr(self.ext, "data_dir", "") or "")
 
+    def command(self) -> list[str] | None:
+        """The argv that starts the script (None when the program is not found); Python runs
+        with zot's interpreter (see PYTHON)."""
+        if PYTHON.match(self.exec):
+            return [sys.executable, *self.args]
+        program = self.program()
+        if program is None:
+            return None
+        if _env_python(program):
+            return [sys.executable, program, *self.args]
+        return [program, *self.args]
+
     def program(self) -> str | None:
         """The program to start: a path relative to the folder when it names one (`./x`,
         `bin/x`), else looked up on PATH, else a file of that name in the folder."""
@@ -81,3 +102,12 @@ def spec_of(name: str, folder: Path, node: dict[str, Any], order: int = 0, scope
         restart_max=max_restarts if isinstance(max_restarts, int) and max_restarts >= 0 else 3,
         backoff=seconds(restart.get("backoff"), 1.0), priority=int(node.get("priority") or 0),
         order=order, scope=scope, ext=ext)
+
+
+def _env_python(path: str) -> bool:
+    """A file whose first line is `#!/usr/bin/env python3` (or python)."""
+    try:
+        with open(path, "rb") as fh:
+            return bool(ENV_PYTHON.match(fh.readline(200)))
+    except OSError:
+        return False
