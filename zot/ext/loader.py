@@ -167,11 +167,22 @@ def load_extensions(project: Path, cli_paths: tuple[Path, ...] = (), discover_sc
     if status is not None and status.changed:
         exts.extend(_trusted_versions(project, exts))
     active = [e for e in exts if e.state in ("loaded", "disabled", "restricted") and not e.alias]
+    before = {id(e): len(e.diagnostics) for e in active}
     cross_check([e.checked for e in active])
     for ext in active:
-        if ext.active and not ext.checked.ok:
+        if ext.active and any(_fatal(d, i >= before[id(ext)]) for i, d in enumerate(ext.diagnostics)):
             ext.state, ext.note = "error", "not loaded: fix the errors below"
     return exts
+
+
+# Clashes across manifests that loading settles on its own: the nearer extension keeps the key and
+# the engine reports the binding it drops. Unloading the later extension for it would drop its
+# guards too, because of a key another extension chose.
+SETTLED_ACROSS = frozenset({"key-clash"})
+
+
+def _fatal(diag: Diagnostic, across: bool) -> bool:
+    return diag.is_error and not (across and diag.code in SETTLED_ACROSS)
 
 
 def _trusted_versions(project: Path, exts: list[Extension]) -> list[Extension]:
