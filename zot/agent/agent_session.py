@@ -316,12 +316,20 @@ class AgentSession(Knobs):
     async def _prompt(self, text: str, source: str, images: list[dict[str, Any]] | None) -> ev.AgentEnd:
         await self.ensure_model()
         self.open()
+        await self.tools_ready()
         if self.pending_context:
             text = "\n\n".join([*self.pending_context, text])
             self.pending_context.clear()
         for prompt_filter in self.prompt_filters:
             text = prompt_filter(text, source)
         return await run_agent(self.state, text, self.bus.emit, self.new_cancel(), source=source, images=images)
+
+    async def tools_ready(self) -> None:
+        """MCP servers still starting are waited for (each within its start_timeout), so the
+        model is offered every tool there will be; a server that fails is reported, not raised."""
+        manager = self.state.manager
+        if manager is not None and getattr(manager, "mcp", None) is not None:
+            await manager.mcp_ready()
 
     async def ensure_model(self) -> None:
         """Check the model and its key once per model (a `UserError` names what is missing) and

@@ -1,7 +1,8 @@
 """What an extension can do, in a form a person can judge and a program can compare.
 
 A `Summary` lists one extension's capabilities: the script it starts, every program a `run`
-starts and every host an `http` calls (in tools, commands, hooks and widgets), its tools,
+starts and every host an `http` calls (in tools, commands, hooks and widgets), each MCP server
+(the command it runs or the URL it calls, and the environment variables it is given), its tools,
 commands and widgets, the rules that relax (allow, rewrite) and restrict (deny, confirm,
 redact), system prompt fragments, params, and for a settings file what it sets (the model, the
 API base, extensions turned on or off). `diff(old, new)` says what was added, removed or changed
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 
 # kind -> how a line about it starts, in the order lines are shown
 KINDS: dict[str, str] = {
-    "script": "runs script", "run": "runs", "http": "calls", "tool": "tool", "command": "command",
+    "script": "runs script", "mcp": "MCP server", "run": "runs", "http": "calls", "tool": "tool", "command": "command",
     "widget": "widget", "renderer": "renderer", "key": "key", "hook": "hook", "relax": "relaxes", "restrict": "restricts", "prompt": "prompt",
     "param": "param", "setting": "setting",
 }
@@ -117,6 +118,20 @@ def _host(spec: dict) -> str:
     return url if not netloc or "{{" in netloc else netloc   # a host chosen at run time: the template
 
 
+def _mcp(server: dict) -> str:
+    """`npx -y pkg; env GITHUB_TOKEN` or `https://host/mcp; headers Authorization from TOKEN`."""
+    import re
+
+    if server.get("url"):
+        shown = str(server["url"])
+        sources = [f"{name} from {', '.join(re.findall(r'[$][{]([A-Za-z0-9_]+)[}]', str(value)))}"
+                   for name, value in (server.get("headers") or {}).items() if "${" in str(value)]
+        return shown + (f"; headers {', '.join(sources)}" if sources else "")
+    shown = " ".join(map(str, server.get("command") or []))
+    names = [str(e).split("=", 1)[0] for e in server.get("env") or []]
+    return shown + (f"; env {', '.join(names)}" if names else "")
+
+
 def _actions(where: str, node: Any) -> list[Capability]:
     """run / http of one tool, command, hook or widget."""
     if not isinstance(node, dict):
@@ -136,6 +151,8 @@ def summarize(name: str, data: dict) -> Summary:
     script = data.get("script")
     if isinstance(script, dict) and script.get("exec"):
         items.append(Capability("script", "script", " ".join(map(str, [script["exec"], *(script.get("args") or [])]))))
+    for key, server in (data.get("mcp") or {}).items():
+        items.append(Capability("mcp", f"mcp {key}", _mcp(server if isinstance(server, dict) else {})))
     for section, kind in (("tools", "tool"), ("commands", "command"), ("widgets", "widget")):
         for key, node in (data.get(section) or {}).items():
             items.append(Capability(kind, f"{kind} {key}", str((node or {}).get("description", ""))[:80]

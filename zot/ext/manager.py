@@ -7,10 +7,12 @@ object, the loop the tool dict). So the Hooks object and the tool dict are chang
 
 Reload re-reads every manifest; an extension whose manifest no longer validates keeps the
 version loaded before (compiled again from the same data) and its diagnostics are returned.
-Every script is shut down and started again.
+Every script is shut down and started again; an MCP server keeps running when its entry did not
+change (zot.ext.mcp.host), and a changed, removed or failed one is stopped (and started again).
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from pathlib import Path
 from typing import Any, Callable
@@ -31,6 +33,8 @@ class ExtensionManager:
         self.exts: list = []
         self.engine: Any = None
         self.host: Any = None
+        self.mcp: Any = None                  # zot.ext.mcp.host.McpHost, when a manifest declares servers
+        self._stale_mcp: list = []
         self.notify: Notify | None = None
         self.ui: Any = None
         self.port: Any = None                # zot.ext.script.port.SessionPort of the running session
@@ -68,7 +72,19 @@ class ExtensionManager:
         facts = {"model": state.model.model, "cwd": str(state.cwd)}
         live = Live(state.tools, engine.commands, state.hooks, engine.widgets, engine.renderers)
         self.host = ScriptHost(script_specs(engine), live, state.project_root, facts, self.ui, self.port)
+        self._mcp_host(engine, state)
         return load_notices(engine, exts)
+
+    def _mcp_host(self, engine, state) -> None:
+        """The MCP servers of the loaded extensions (none: no host, and the SDK is never imported)."""
+        specs = mcp_specs(engine, state.project_root)
+        old, self.mcp = self.mcp, None
+        if specs or old is not None:
+            from zot.ext.mcp.host import McpHost
+
+            start = self.settings.get("mcp_start", "startup") if self.settings is not None else "startup"
+            self.mcp = McpHost(specs, state.tools, str(start))
+            self._stale_mcp += self.mcp.adopt(old)
 
     # ---------------------------------------------------------------- running
 
@@ -88,11 +104,23 @@ class ExtensionManager:
         self.host.facts["model"] = state.model.model
         if self.notify is not None:
             self.host.attach(self.notify)
-        await self.host.start()
+            if self.mcp is not None:
+                self.mcp.attach(self.notify)
+        stale, self._stale_mcp = self._stale_mcp, []
+        if stale:
+            await self.mcp.shutdown(stale)
+        await asyncio.gather(self.host.start(), *([self.mcp.start()] if self.mcp is not None else []))
+
+    async def mcp_ready(self) -> None:
+        """Before a prompt: MCP servers still starting (or lazy ones with unknown tools) are ready."""
+        if self.mcp is not None and self.mcp.pending():
+            await self.mcp.ready()
 
     async def shutdown(self) -> None:
         if self.host is not None:
             await self.host.shutdown()
+        if self.mcp is not None:
+            await self.mcp.shutdown()
 
     async def reload(self, state) -> list[str]:
         from zot.config import UserError
@@ -109,7 +137,8 @@ class ExtensionManager:
                                 settings=self.settings)
         old = self.exts
         merged, kept = keep_previous(old, fresh)
-        await self.shutdown()
+        if self.host is not None:
+            await self.host.shutdown()         # scripts restart; MCP servers are reconciled in _apply
         if self.host is not None:
             self.host.uninstall()
         notices = self._apply(state, merged)
@@ -192,6 +221,21 @@ def script_specs(engine) -> list:
         node = ctx.data.get("script") if not compiled.restricted else None
         if isinstance(node, dict) and node.get("exec"):
             specs.append(spec_of(ctx.name, ctx.doc.path.parent.resolve(), node, ctx.order, ctx.scope, ctx))
+    return specs
+
+
+def mcp_specs(engine, project: Path) -> list:
+    """A ServerSpec for every `mcp:` server of a fully loaded extension (an untrusted project's
+    waits for trust, like a script: zot.ext.polarity)."""
+    from zot.ext.mcp.spec import specs_of
+
+    specs = []
+    for compiled in engine.compiled:
+        ctx = compiled.ext
+        if compiled.restricted or not isinstance(ctx.data.get("mcp"), dict):
+            continue
+        specs += specs_of(ctx.name, ctx.doc.path.parent.resolve(), ctx.data, project, ctx.scope, ctx.order,
+                          ctx.location)
     return specs
 
 

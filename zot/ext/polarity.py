@@ -5,7 +5,7 @@ stricter applies at once; what can run, widen or change behaviour waits for trus
 |-----------------------------------------------------|---------------------------------------------------|
 | guards with `action: deny` or `confirm`             | guards with `allow`, `rewrite`, `warn`            |
 | hooks that only `redact` (tool_result, message_end) | every other hook (`run`, `log`, `notify`, `block`, `system`, `transform`, `append`, `truncate`) |
-|                                                     | scripts, tools, commands, widgets, prompts, settings |
+|                                                     | scripts, MCP servers, tools, commands, widgets, prompts, settings |
 |                                                     | `renderers` and `keybindings` (they change what you see and what a key does) |
 
 Restrictive rules are compiled by the same engine (matchers compiled, regexes and expressions

@@ -35,7 +35,23 @@ def known_tools(manifests: list[Manifest]) -> dict[str, dict | None]:
     for m in manifests:
         for name, tool in mapping(m.data.get("tools")).items():
             tools.setdefault(str(name), mapping(tool).get("parameters") or {"type": "object", "properties": {}})
+        if "mcp" in m.data:
+            from zot.ext.checks.mcp import known_mcp_tools
+
+            for name, schema in known_mcp_tools(m.doc, m.data).items():
+                tools.setdefault(name, schema)
     return tools
+
+
+def mcp_pending(manifests: list[Manifest]) -> dict[str, str]:
+    """Tool-name prefix -> MCP server, for servers whose tools are not known before they run."""
+    from zot.ext.checks.mcp import unlisted_prefixes
+
+    out: dict[str, str] = {}
+    for m in manifests:
+        if "mcp" in m.data:
+            out.update(unlisted_prefixes(m.doc, m.data))
+    return out
 
 
 def _names(value: Any) -> list[tuple[tuple, str]]:
@@ -54,13 +70,18 @@ def _tool_hint(name: str, tools: dict) -> str:
     return did_you_mean(name, tools) + f"known tools: {listing}"
 
 
-def _check_tool_refs(m: Manifest, base: tuple, value: Any, tools: dict) -> Iterator[Diagnostic]:
+def _check_tool_refs(m: Manifest, base: tuple, value: Any, tools: dict,
+                     pending: dict[str, str] | None = None) -> Iterator[Diagnostic]:
     has_script = "script" in m.data
     for sub, name in _names(value):
         if GLOB_CHARS & set(name) or name in tools:
             continue
-        severity = "warning" if has_script else "error"
+        server = next((s for p, s in (pending or {}).items() if name.startswith(p)), None)
+        severity = "warning" if has_script or server else "error"
         extra = " (fine if this extension's script registers it)" if has_script else ""
+        if server:
+            extra = (f" yet (fine if the MCP server `{server}` offers it: zot knows its tools once it has run, "
+                     "or when they are declared under `tools: declared:`)")
         yield m.doc.diag(base + sub, "unknown-tool", f"there is no tool `{name}`{extra}",
                          _tool_hint(name, tools), severity=severity)
 
@@ -199,20 +220,21 @@ def check_all(manifests: list[Manifest]) -> list[Diagnostic]:
     reserved_cmds = {name: "the built-in command /" + name for name in BUILTIN_COMMANDS}
     out.extend(_duplicates(manifests, "commands", "command", "warning", reserved_cmds))
     tools = known_tools(manifests)
+    pending = mcp_pending(manifests)
     for m in manifests:
         for gname, guard in mapping(m.data.get("guards")).items():
             guard = mapping(guard)
-            out.extend(_check_tool_refs(m, ("guards", gname, "tool"), guard.get("tool"), tools))
+            out.extend(_check_tool_refs(m, ("guards", gname, "tool"), guard.get("tool"), tools, pending))
             out.extend(_check_args(m, gname, guard, tools))
             out.extend(_check_examples(m, gname, guard, tools))
         for i, hook in enumerate(seq(m.data.get("hooks"))):
             if "tool" in mapping(hook):
-                out.extend(_check_tool_refs(m, ("hooks", i, "tool"), hook["tool"], tools))
+                out.extend(_check_tool_refs(m, ("hooks", i, "tool"), hook["tool"], tools, pending))
         for i, test in enumerate(seq(m.data.get("tests"))):
             test = mapping(test)
             call = mapping(test.get("tool_call"))
             if isinstance(call.get("tool"), str):
-                out.extend(_check_tool_refs(m, ("tests", i, "tool_call", "tool"), call["tool"], tools))
+                out.extend(_check_tool_refs(m, ("tests", i, "tool_call", "tool"), call["tool"], tools, pending))
             widget = test.get("widget")
             if isinstance(widget, str) and widget not in mapping(m.data.get("widgets")):
                 out.append(m.doc.diag(("tests", i, "widget"), "unknown-widget",

@@ -289,4 +289,8 @@ def check_document(doc: Document, m: dict) -> list[Diagnostic]:
     from zot.ext.checks.presentation import check_presentation   # widgets, blocks, renderers, keys
 
     out.extend(check_presentation(doc, m))
+    if "mcp" in m:
+        from zot.ext.checks.mcp import check_mcp
+
+        out.extend(check_mcp(doc, m))
     return out
