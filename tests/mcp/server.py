@@ -5,7 +5,8 @@
 
 Every tool call is appended to the file named by $MCP_RECORD as one JSON line {"tool", "args"},
 so a test can tell what reached the server (and what never did). $MCP_START_DELAY (seconds)
-makes it slow to start; $MCP_FAIL_START makes it exit at once with a message on stderr.
+makes it slow to start; $MCP_FAIL_START makes it exit at once with a message on stderr;
+$MCP_PIDFILE gets its process id.
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ import time
 if os.environ.get("MCP_FAIL_START"):
     print("demo server: refusing to start (MCP_FAIL_START)", file=sys.stderr)
     sys.exit(2)
+if os.environ.get("MCP_PIDFILE"):
+    with open(os.environ["MCP_PIDFILE"], "a", encoding="utf-8") as fh:
+        fh.write(f"{os.getpid()}\n")
 time.sleep(float(os.environ.get("MCP_START_DELAY") or 0))
 
 from mcp.server.mcpserver import MCPServer  # noqa: E402
@@ -100,8 +104,17 @@ def serve_http() -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     print(sock.getsockname()[1], flush=True)
-    app = server.streamable_http_app(host="127.0.0.1")
-    config = uvicorn.Config(app, log_level="warning")
+    inner = server.streamable_http_app(host="127.0.0.1")
+
+    async def app(scope, receive, send):      # records the Authorization header of each request
+        if scope["type"] == "http" and os.environ.get("MCP_RECORD"):
+            auth = dict(scope["headers"]).get(b"authorization")
+            if auth:
+                with open(os.environ["MCP_RECORD"] + ".auth", "a", encoding="utf-8") as fh:
+                    fh.write(auth.decode() + "\n")
+        await inner(scope, receive, send)
+
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
     anyio.run(lambda: uvicorn.Server(config).serve(sockets=[sock]))
 
 

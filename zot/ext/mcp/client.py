@@ -181,8 +181,13 @@ class Connection:
             self.client = None
 
     def _eof(self) -> None:
-        if not self._closing:
-            self._lost("it exited" if self.spec.transport == "stdio" else "it closed the connection")
+        what = "it exited" if self.spec.transport == "stdio" else "it closed the connection"
+        if self._ready is not None and not self._ready.done():
+            self._closing = True
+            self._ready.set_exception(StartFailed(what + " before it was ready"))
+            self._stop.set()
+        elif not self._closing:
+            self._lost(what)
 
     def _lost(self, reason: str) -> None:
         self._closing = True          # report once; the owner task winds down on its own

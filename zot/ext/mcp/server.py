@@ -32,6 +32,19 @@ def log_path(spec: ServerSpec) -> Any:
     return zot_home() / "logs" / f"mcp-{spec.ext}-{spec.name}.log"
 
 
+def last_words(path: Any, limit: int = 200) -> str:
+    """The server's last line on stderr (the log holds it, between zot's own lines)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            fh.seek(max(0, fh.tell() - 4096))
+            lines = fh.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    theirs = [line.strip() for line in lines if line.strip() and " zot: " not in line[:30]]
+    return theirs[-1][:limit] if theirs else ""
+
+
 class McpServer:
     def __init__(self, spec: ServerSpec, host: "McpHost") -> None:
         self.spec = spec
@@ -85,8 +98,9 @@ class McpServer:
             self.conn = Connection(self.spec, self._open_log(), self._on_lost)
             listing = await self.conn.open(dict(os.environ))
         except StartFailed as exc:
-            self._fail(f"could not start: {exc.reason}", "its tools are withdrawn" if was_lazy else
-                       "its tools are not offered")
+            said = last_words(log_path(self.spec)) if self.spec.transport == "stdio" else ""
+            self._fail(f"could not start: {exc.reason}" + (f" (it said: {said})" if said else ""),
+                       "its tools are withdrawn" if was_lazy else "its tools are not offered")
             return False
         except Exception as exc:  # noqa: BLE001 - a bug in starting one server fails that server only
             self._fail(f"could not start: {describe(exc)}", "its tools are not offered")
