@@ -12,7 +12,7 @@ import sys
 from zot import __version__
 from zot.agent.options import REASONING_LEVELS
 
-SUBCOMMANDS = ("ext", "recipe", "trust", "sessions", "rpc", "docs")
+SUBCOMMANDS = ("ext", "recipe", "trust", "sessions", "rpc", "docs", "mcp")
 
 
 def _positive(text: str) -> int:
@@ -29,7 +29,7 @@ def _main_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zot", description="A terminal coding agent whose extensions are data.",
         epilog="sub-commands: zot ext (validate, list, new, enable, disable, test, explain, widgets, logs, "
-               "install, remove, update, info), zot recipe (install, list, apply, update, remove, sync, pack, "
+               "install, remove, update, info, import-mcp), zot mcp (list, tools, logs), zot recipe (install, list, apply, update, remove, sync, pack, "
                "verify), zot trust, zot sessions, zot rpc (NDJSON on stdin/stdout, see docs/rpc.md), "
                "zot docs [TOPIC]. Run `zot ext --help` for extension commands, `zot recipe --help` for recipe packs.")
     p.add_argument("-v", "--version", action="version", version=f"zot {__version__}")
@@ -104,6 +104,30 @@ def _ext_parser() -> argparse.ArgumentParser:
     _install_parsers(sub, "extension")
     i = sub.add_parser("info", help="an extension's manifest, source, pinned commit and what it can do")
     i.add_argument("name")
+    m = sub.add_parser("import-mcp", help="write an extension.yaml with the MCP servers of a .mcp.json",
+                       description="Turn a .mcp.json (Claude Code, Cursor) into an extension's `mcp:` section.")
+    m.add_argument("file", help="the .mcp.json to import")
+    m.add_argument("--name", default="mcp", help="the extension's name (default: mcp)")
+    where = m.add_mutually_exclusive_group()
+    where.add_argument("--global", dest="global_scope", action="store_true", help="in $ZOT_HOME/extensions")
+    where.add_argument("--dir", help="in this folder (the extension folder is DIR/NAME)")
+    m.add_argument("--force", action="store_true", help="replace an extension.yaml that is there")
+    return p
+
+
+def _mcp_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zot mcp", description="The MCP servers the extensions here declare.")
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    lst = sub.add_parser("list", help="start each server, show its state and tool count, stop it")
+    t = sub.add_parser("tools", help="start one server and list the tools it offers, with their arguments")
+    t.add_argument("name", help="the server's name (EXTENSION/SERVER when two extensions use it)")
+    logs = sub.add_parser("logs", help="print a server's log (its stderr and what zot noticed)")
+    logs.add_argument("name", help="the server's name")
+    for q in (lst, t, logs):
+        q.add_argument("-e", "--ext", action="append", default=[], metavar="PATH",
+                       help="also load this extension folder (repeatable)")
+    for q in (lst, t):
+        q.add_argument("--format", choices=("text", "json"), default="text")
     return p
 
 
@@ -158,6 +182,10 @@ def dispatch(argv: list[str]) -> int:
             from zot.cmd import ext as ext_cmd
 
             return ext_cmd.run(args)
+        if name == "mcp":
+            from zot.cmd import mcp as mcp_cmd
+
+            return mcp_cmd.run(_mcp_parser().parse_args(rest))
         if name == "recipe":
             from zot.cmd import recipe as recipe_cmd
 

@@ -76,6 +76,7 @@ def ext_lines(state: Any) -> Lines:
         if script is not None:
             out.append(("muted", f"  script: {script.status}" + (f" ({script.reason})" if script.reason else "")))
         out.append(("plain", "\n"))
+        out += mcp_lines(state, ext.name)
         for diag in [d for d in ext.diagnostics if d.is_error][:3]:
             out.append(("error", f"    {diag.file}:{diag.line}:{diag.column}: {diag.message}\n"))
         for problem in ext.problems:
@@ -83,6 +84,16 @@ def ext_lines(state: Any) -> Lines:
     for notice in state.notices:
         out.append(("warning", f"  {notice}\n"))
     return out
+
+
+def mcp_lines(state: Any, ext: str) -> Lines:
+    """The extension's MCP servers, as they are now (zot.ext.mcp.status)."""
+    host = getattr(state.manager, "mcp", None)
+    if host is None:
+        return []
+    from zot.ext.mcp.status import live_lines
+
+    return [("error" if ": failed" in line else "muted", f"    {line}\n") for line in live_lines(host, ext)]
 
 
 async def cmd_help(session: "AgentSession", arg: str) -> CommandResult:

@@ -11,9 +11,9 @@ from zot.diagnostics import format_json, format_text
 
 
 def run(args: argparse.Namespace) -> int:
-    from zot.cmd import ext_install, ext_proof
+    from zot.cmd import ext_install, ext_proof, mcp
 
-    handler = {"validate": validate, "list": list_extensions, "new": new, "enable": enable,
+    handler = {"import-mcp": mcp.import_mcp, "validate": validate, "list": list_extensions, "new": new, "enable": enable,
                "disable": disable, "test": ext_proof.test, "explain": ext_proof.explain,
                "widgets": ext_proof.widgets, "logs": logs, "install": ext_install.install,
                "remove": ext_install.remove, "update": ext_install.update, "info": ext_install.info}[args.action]
@@ -114,7 +114,7 @@ def list_extensions(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [{"name": e.name, "version": e.version, "scope": e.found.scope, "state": e.state,
                  "enabled": e.loaded, "kind": e.found.kind, "path": str(e.found.path), "note": e.note,
-                 "errors": [d.to_json() for d in e.diagnostics if d.is_error]} for e in exts]
+                 "errors": [d.to_json() for d in e.diagnostics if d.is_error], "mcp": _mcp_rows(e)} for e in exts]
         print(json.dumps(rows, indent=2))
         return 0
     if not exts:
@@ -125,12 +125,24 @@ def list_extensions(args: argparse.Namespace) -> int:
         print(f"{e.name:<{width}}  {e.version:<8} {e.found.scope:<8} {e.state:<10} {e.found.path}")
         if e.note:
             print(f"{'':<{width}}  {e.note}")
+        for row in _mcp_rows(e):
+            from zot.ext.mcp.status import row_line
+
+            print(f"{'':<{width}}  {row_line(row)}")
         for diag in [d for d in e.diagnostics if d.is_error][:3]:
             print(f"{'':<{width}}  {diag.file}:{diag.line}:{diag.column}: {diag.message}")
     notice = exts.trust_notice()
     if notice:
         print(f"\nnote: {notice}")
     return 0
+
+
+def _mcp_rows(e) -> list:
+    if "mcp" not in e.data or e.state == "error":
+        return []
+    from zot.ext.mcp.status import static_rows
+
+    return static_rows(e.name, e.data, e.found.path.parent.resolve())
 
 
 HEADER = """\

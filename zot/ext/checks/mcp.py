@@ -159,7 +159,7 @@ def check_mcp(doc: Document, m: dict) -> list[Diagnostic]:
 # ---------------------------------------------------------------- across manifests
 
 
-def _listing(ext: str, server: str, node: dict, folder: Path) -> list[dict[str, Any]] | None:
+def known_listing(ext: str, server: str, node: dict, folder: Path) -> list[dict[str, Any]] | None:
     from zot.ext.mcp import cache
     from zot.ext.mcp.spec import config_digest
 
@@ -182,7 +182,7 @@ def known_mcp_tools(doc: Document, m: dict) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for server, node in _servers(m):
         spec = _spec(doc, m, server, node)
-        for tool in _listing(spec.ext, server, node, spec.folder) or []:
+        for tool in known_listing(spec.ext, server, node, spec.folder) or []:
             name = str(tool.get("name") or "")
             if name and spec.wants(name):
                 schema = tool.get("inputSchema")
@@ -195,6 +195,6 @@ def unlisted_prefixes(doc: Document, m: dict) -> dict[str, str]:
     out: dict[str, str] = {}
     for server, node in _servers(m):
         spec = _spec(doc, m, server, node)
-        if _listing(spec.ext, server, node, spec.folder) is None:
+        if known_listing(spec.ext, server, node, spec.folder) is None:
             out[spec.prefix] = server
     return out
