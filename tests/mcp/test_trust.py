@@ -51,3 +51,23 @@ def test_installing_an_extension_with_a_server_lists_it_in_the_consent(zot, tmp_
     run = zot("ext", "install", str(source), "--yes", model=False, shipped=True)
     assert run.code == 0, run.err
     assert f"MCP server {sys.executable} {SERVER}; env MCP_PIDFILE (mcp demo)" in run.out
+
+
+def test_a_changed_server_file_asks_for_trust_again(zot, project):
+    folder = project / ".zot" / "extensions" / "local"
+    folder.mkdir(parents=True)
+    tools = project / "tools"
+    tools.mkdir()
+    (tools / "server.py").write_text("print('v1')\n")
+    (folder / "extension.yaml").write_text(textwrap.dedent("""\
+        schema: zot/extension/v1
+        name: local
+        version: 1.0.0
+        description: a server kept beside the project's code
+        mcp: {mine: {command: [python3, tools/server.py]}}
+        """))
+    assert zot("trust", "--yes", model=False, shipped=True).code == 0
+    (tools / "server.py").write_text("print('v2')\n")
+    run = zot("--json", "go", replies=[text("ok")], shipped=True)
+    [line] = [n for n in run.notices if "trust" in n]
+    assert "changed since you trusted it (1 modified (tools/server.py)" in line

@@ -4,10 +4,11 @@ Hashed:
 - every file under `<project>/.zot/`, except `.zot/data/` (the extensions' data folder); nothing
   else is skipped (`.venv`, `node_modules`, `__pycache__` inside `.zot/` count), links are
   followed and their targets hashed with the link's text;
-- every file a project manifest runs, wherever it lives: a script's `exec` and `args`, and the
-  words of `run.argv` in tools, commands, hooks and widgets that name an existing file (relative
-  to the extension folder or the project); for a script file outside `.zot/`, its whole folder too
-  (unless that folder is the project itself or above it).
+- every file a project manifest runs, wherever it lives: a script's `exec` and `args`, an MCP
+  server's `command`, and the words of `run.argv` in tools, commands, hooks and widgets that name
+  an existing file (relative to the extension folder or the project); for a script file (or a
+  file an MCP server's arguments name) outside `.zot/`, its whole folder too (unless that folder
+  is the project itself or above it).
 
 A folder too large to hash is refused (`TooLarge`), never skipped. File digests are cached by
 (size, mtime, ctime, inode), so an unchanged project costs one `stat` per file; ctime cannot be
@@ -133,6 +134,12 @@ def _words(data: dict) -> Iterator[tuple[str, bool]]:
     for word in [script.get("exec"), *(script.get("args") or [])] if isinstance(script, dict) else []:
         if isinstance(word, str):
             yield word, True
+    servers = data.get("mcp") if isinstance(data.get("mcp"), dict) else {}
+    for server in servers.values():      # an MCP server's program and the files its arguments name
+        command = server.get("command") if isinstance(server, dict) else None
+        for i, word in enumerate(command if isinstance(command, list) else []):
+            if isinstance(word, str) and "${" not in word:
+                yield word, i > 0
     sections = [*(v for s in ("tools", "commands", "widgets") if isinstance(data.get(s), dict)
                   for v in data[s].values()), *(data.get("hooks") or [])]
     for item in sections:
