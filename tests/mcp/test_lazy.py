@@ -80,3 +80,13 @@ def test_validate_knows_the_arguments_of_a_cached_or_declared_listing(zot, mcp_e
     assert after.code == 1
     assert "error[unknown-argument]: the tool `demo__echo` has no argument `txt`" in after.out
     assert "did you mean `text`?" in after.out
+
+
+def test_an_unknown_start_setting_is_said_and_servers_start_at_start_up(zot, mcp_ext, isolated_home):
+    (isolated_home / ".zot").mkdir(exist_ok=True)
+    (isolated_home / ".zot" / "settings.yaml").write_text("mcp_start: eager\n")
+    folder, _ = mcp_ext()
+    run = zot("--json", "-e", folder, "hello", replies=[text("hi")])
+    assert "warning: settings: `mcp_start: eager` is not one of startup, lazy; MCP servers start at start-up" \
+        in run.notices
+    assert "demo__echo" in [t["function"]["name"] for t in run.requests[0]["tools"]]

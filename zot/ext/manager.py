@@ -72,19 +72,23 @@ class ExtensionManager:
         facts = {"model": state.model.model, "cwd": str(state.cwd)}
         live = Live(state.tools, engine.commands, state.hooks, engine.widgets, engine.renderers)
         self.host = ScriptHost(script_specs(engine), live, state.project_root, facts, self.ui, self.port)
-        self._mcp_host(engine, state)
-        return load_notices(engine, exts)
+        return load_notices(engine, exts) + self._mcp_host(engine, state)
 
-    def _mcp_host(self, engine, state) -> None:
+    def _mcp_host(self, engine, state) -> list[str]:
         """The MCP servers of the loaded extensions (none: no host, and the SDK is never imported)."""
         specs = mcp_specs(engine, state.project_root)
         old, self.mcp = self.mcp, None
-        if specs or old is not None:
-            from zot.ext.mcp.host import McpHost
+        if not specs and old is None:
+            return []
+        from zot.ext.mcp.host import START_MODES, McpHost
 
-            start = self.settings.get("mcp_start", "startup") if self.settings is not None else "startup"
-            self.mcp = McpHost(specs, state.tools, str(start))
-            self._stale_mcp += self.mcp.adopt(old)
+        start = str(self.settings.get("mcp_start", "startup") if self.settings is not None else "startup")
+        self.mcp = McpHost(specs, state.tools, start)
+        self._stale_mcp += self.mcp.adopt(old)
+        if start not in START_MODES:
+            return [f"settings: `mcp_start: {start}` is not one of {', '.join(START_MODES)}; MCP servers start "
+                    "at start-up"]
+        return []
 
     # ---------------------------------------------------------------- running
 
