@@ -18,7 +18,7 @@ def test_an_image_reaches_the_model_after_the_tool_results(zot, mcp_ext):
     messages = run.requests[1]["messages"]
     assert [m["role"] for m in messages[-3:]] == ["tool", "tool", "user"]
     parts = messages[-1]["content"]
-    assert parts[0] == {"type": "text", "text": "(the images returned by the tool calls above, in order)"}
+    assert parts[0] == {"type": "text", "text": "[the image returned by the demo__picture tool call]"}
     assert parts[1]["image_url"]["url"].startswith("data:image/png;base64,iVBORw0KGgo")
 
 
