@@ -441,3 +441,21 @@ def test_a_commands_overlay_is_a_ui_request_for_a_client_that_asks(rpc, ext):
     client.send(id="c", type="ui_response", request_id=asked["request_id"], value=None)
     client.response("c")
     assert client.close() == 0
+
+
+def test_a_long_bash_call_sends_tool_progress_that_shows_no_output(rpc):
+    """While a command runs, `tool_progress` says how long and how much output, with the call's id;
+    the output itself (which result hooks may redact) only comes in `tool_result`."""
+    secret = "AKIA" + "ABCDEFGHIJKLMNOP"
+    command = f"echo {secret}; echo two; sleep 2.4"
+    client = rpc(replies=[tool_calls([call("bash", {"command": command}, id="b1")]), text("done")])
+    client.send(id="1", type="prompt", message="run it")
+    frames = client.until("done")
+    progress = [f for f in frames if f["type"] == "tool_progress"]
+    assert len(progress) >= 2, types(frames)
+    assert all(set(f) == {"type", "id", "text"} and f["id"] == "b1" for f in progress)
+    assert progress[0]["text"].startswith("running for 1 s, 2 lines of output")
+    assert all(secret not in f["text"] for f in progress)
+    kinds = types(frames)
+    assert kinds.index("tool_call") < kinds.index("tool_progress") < kinds.index("tool_result")
+    assert client.close() == 0

@@ -89,6 +89,18 @@ class ToolExecutionStart(_Event):
 
 
 @dataclass(frozen=True)
+class ToolProgress(_Event):
+    """A running tool says it is still at work. `text` is a status line (how long, how much
+    output), never the output itself: the output reaches anyone only through `tool_result`, after
+    the result hooks (redaction) have run."""
+
+    type: ClassVar[str] = "tool_progress"
+    id: str
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
 class ToolExecutionEnd(_Event):
     type: ClassVar[str] = "tool_execution_end"
     id: str
@@ -188,7 +200,7 @@ def _without_empty_block(data: dict[str, Any]) -> dict[str, Any]:
 
 
 Event = Union[SessionStart, Input, BeforeAgentStart, AgentStart, TurnStart, MessageStart, MessageUpdate,
-              MessageEnd, ToolCall, ToolExecutionStart, ToolExecutionEnd, ToolResultEvent, TurnEnd, AgentEnd,
+              MessageEnd, ToolCall, ToolExecutionStart, ToolProgress, ToolExecutionEnd, ToolResultEvent, TurnEnd, AgentEnd,
               ModelChange, BeforeCompact, SessionShutdown, Notice, CommandOutput]
 
 EVENT_NAMES = ("session_start", "input", "before_agent_start", "agent_start", "turn_start", "message_start",

@@ -191,6 +191,7 @@ async def _run_tools(state: AgentState, calls: list, emit: Emit, cancel: asyncio
         emit(ev.ToolCall(call.id, call.name, call.arguments))
         facts["session"] = session_facts(state.messages, state.usage, state.tools)   # counts the calls before
         ctx.on_start = lambda c: emit(ev.ToolExecutionStart(c.id, c.tool, c.args, c.original_args))
+        ctx.tool_ctx.progress = lambda text, c=call: emit(ev.ToolProgress(c.id, c.name, text))
         outcome = await run_call(call.id, call.name, call.arguments, call.error, ctx)
         if outcome.ran:
             emit(ev.ToolExecutionEnd(call.id, call.name, outcome.result.is_error, round(outcome.duration, 3)))

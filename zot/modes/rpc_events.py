@@ -133,6 +133,9 @@ class Translator:
         if self._turn_open:        # no message: cancelled, failed or stopped; agent_end says which
             self._turn_open, self._turn_cut = False, True
 
+    def on_tool_progress(self, event: Any) -> None:
+        self.write({"type": "tool_progress", "id": event.id, "text": event.text})
+
     def on_tool_result(self, event: Any) -> None:
         decision = event.decision or {}
         if event.blocked or decision.get("matches") or decision.get("rewrites"):

@@ -26,6 +26,8 @@ class ToolContext:
     env: dict[str, str] | None = None  # environment for subprocesses; None means os.environ
     output_dir: Path | None = None     # where full outputs of capped tools are saved
     facts: dict[str, Any] = field(default_factory=dict)  # model and session usage, for declared tools
+    # a running tool's status line ("running for 3 s, 120 lines of output"); never the output itself
+    progress: Callable[[str], None] | None = None
 
 
 class Tool(Protocol):

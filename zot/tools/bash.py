@@ -21,6 +21,7 @@ from zot.tools.base import FunctionTool, ToolContext, ToolResult
 DEFAULT_TIMEOUT = 120
 KILL_GRACE_SECONDS = 2.0     # between SIGTERM and SIGKILL
 DRAIN_SECONDS = 0.5          # how long to wait for output still in flight after the shell exits
+PROGRESS_SECONDS = 1.0       # a command still running after this says so, then at this interval
 
 DESCRIPTION = (
     "Run a bash command (`/bin/bash -c COMMAND`) in the working directory, with stdin closed and "
@@ -107,6 +108,20 @@ async def _pump(reader: asyncio.StreamReader, full: BinaryIO, tail: TailBuffer) 
         tail.feed(chunk)
 
 
+async def _report(ctx: ToolContext, tail: TailBuffer) -> None:
+    """While the command runs: how long and how much output, never the output (it has not been
+    through the result hooks, which redact)."""
+    if ctx.progress is None:
+        return
+    started = asyncio.get_running_loop().time()
+    while True:
+        await asyncio.sleep(PROGRESS_SECONDS)
+        seconds = asyncio.get_running_loop().time() - started
+        lines = tail.total_lines
+        ctx.progress(f"running for {seconds:.0f} s, {lines} line{'s' if lines != 1 else ''} of output "
+                     f"({format_size(tail.total_bytes)})")
+
+
 async def _execute(command: str, ctx: ToolContext, timeout: float, full: BinaryIO, tail: TailBuffer) -> _Outcome:
     # Our own pipe rather than PIPE: asyncio's wait() would otherwise block until every
     # background child closed the pipe, not when the shell exits.
@@ -125,6 +140,7 @@ async def _execute(command: str, ctx: ToolContext, timeout: float, full: BinaryI
     transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader),
                                                 os.fdopen(read_fd, "rb", buffering=0))
     pump = asyncio.create_task(_pump(reader, full, tail))
+    reporter = asyncio.create_task(_report(ctx, tail))
     waiter = asyncio.create_task(proc.wait())
     cancelled = asyncio.create_task(ctx.cancel.wait())
     stopped = None
@@ -140,7 +156,7 @@ async def _execute(command: str, ctx: ToolContext, timeout: float, full: BinaryI
         await asyncio.shield(_reap(proc))
         raise
     finally:
-        for task in (pump, waiter, cancelled):
+        for task in (pump, reporter, waiter, cancelled):
             task.cancel()
         transport.close()
 
