@@ -90,9 +90,12 @@ def test_path_guard_sees_a_write_after_cd(project: Path) -> None:
     ("sed -i s/a/b/ .env", [("change", ".env")]),
     ("sed s/a/b/ .env", [("read", ".env")]),
     ("perl -pi -e s/a/b/ .env", [("change", "s/a/b/"), ("change", ".env")]),
-    ("cp -t .git/hooks a b", [("read", "a"), ("read", "b"), ("write", ".git/hooks")]),
-    ("cp --target-directory=dir a", [("read", "a"), ("write", "dir")]),
-    ("mv -t dir a b", [("delete", "a"), ("delete", "b"), ("write", "dir")]),
+    ("cp -t .git/hooks a b", [("read", "a"), ("read", "b"), ("write", ".git/hooks"),
+                              ("write", ".git/hooks/a"), ("write", ".git/hooks/b")]),
+    ("cp --target-directory=dir a", [("read", "a"), ("write", "dir"), ("write", "dir/a")]),
+    ("mv -t dir a b", [("delete", "a"), ("delete", "b"), ("write", "dir"), ("write", "dir/a"),
+                       ("write", "dir/b")]),
+    ("cp a b dir", [("read", "a"), ("read", "b"), ("write", "dir"), ("write", "dir/a"), ("write", "dir/b")]),
     ("cp a b", [("read", "a"), ("write", "b")]),
     ("cp .env .env.bak", [("read", ".env"), ("write", ".env.bak")]),
     ("curl -o .env https://x", [("write", ".env")]),
@@ -121,7 +124,8 @@ def test_path_guard_sees_a_write_after_cd(project: Path) -> None:
     ("openssl genrsa -out server.key 2048", [("write", "server.key")]),
     ("find src -name '*.pyc' -delete", [("delete", "src"), ("delete", "src/**/*.pyc")]),
 ])
-def test_path_uses(command: str, uses: list[tuple[str, str]]) -> None:
+def test_path_uses(command: str, uses: list[tuple[str, str]], tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)     # `cp a b`: b is a file here, whatever folders the checkout has
     assert sorted((u.how, str(u.path)) for u in parse_command_line(command).uses) == sorted(uses)
 
 

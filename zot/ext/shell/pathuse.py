@@ -54,10 +54,11 @@ def _values(opts: Options, name: str) -> list[str]:
     return [value for key, value in opts.values if key == name]
 
 
-def _inside(folder: str, sources: Sequence[str], contents: bool = False) -> list[str]:
+def _inside(folder: str, sources: Sequence[str], contents: bool = False, is_dir: bool = False) -> list[str]:
     """``cp a b DIR/``: besides DIR itself, each file lands at DIR/basename (``rsync SRC/ DIR``
-    copies what is in SRC, not SRC: ``contents``)."""
-    if not folder.endswith("/") and not os.path.isdir(folder) or not known(folder):
+    copies what is in SRC, not SRC: ``contents``). DIR is a folder when the command says so
+    (``-t DIR``, several sources, a trailing ``/``) or when one exists there now."""
+    if not known(folder) or not (is_dir or folder.endswith("/") or os.path.isdir(folder)):
         return []
     return [folder.rstrip("/") + "/" + os.path.basename(s.rstrip("/")) for s in sources
             if known(s) and s.rstrip("/") and not (contents and s.endswith("/"))]
@@ -140,7 +141,7 @@ def _copy(program: str, words: list[str], opts: Options, add) -> None:
         add((s, DELETE if program == "mv" or "remove-source-files" in opts.flags else READ, None, False))
     for d in dests:
         add((d, WRITE, None, False))
-        for inner in _inside(d, sources, program == "rsync"):
+        for inner in _inside(d, sources, program == "rsync", is_dir=bool(target) or len(sources) > 1):
             add((inner, WRITE, None, False))
 
 
