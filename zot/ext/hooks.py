@@ -303,6 +303,8 @@ class Hooks:
         stable, so the order rules are written in breaks the remaining ties."""
         for name in self.SORTED:
             getattr(self, name).sort(key=hook_order)
+        for key in [k for k in self.__dict__ if k.startswith("_by_tool_")]:
+            del self.__dict__[key]      # the per-tool lists and indexes hold the old order
 
     def add(self, name: str, *handlers: Any) -> None:
         """Add handlers to one list while the agent runs: a new sorted list replaces the old one,
