@@ -237,7 +237,8 @@ class Hooks:
     SORTED = ("rewriters", "guards", "result_transforms", "input_transforms", "system_fragments",
               "text_transforms", "turn_guards", "message_transforms", "switch_guards", "compact_hooks")
 
-    use_index = True     # False: ask every guard of the tool (the index's tests compare both)
+    use_index = True     # False: ask every guard of the tool, even one written like a guard that
+                         # did not match (the index's tests compare both ways)
 
     def guards_for(self, tool: str, args: dict[str, Any], call: CallInfo | None = None) -> list[Guard]:
         """The guards that can have an opinion on this call, in order: an index by tool name, then
