@@ -169,9 +169,10 @@ def _fast_load(text: str) -> Any:
 
 
 def _one_version_resolver() -> Any:
-    """ruamel's resolver asks which YAML version applies once per scalar, and under libyaml each
-    answer costs two failed attribute lookups (a quarter of the load). Within one load the answer
-    cannot change (the libyaml loader never records a `%YAML` directive), so it is asked once."""
+    """ruamel's resolver asks which YAML version applies, and for its rules, once per scalar, and
+    under libyaml each answer costs two failed attribute lookups (a quarter of the load). Within
+    one load the answer cannot change (the libyaml loader never records a `%YAML` directive), so
+    it is asked once."""
     from ruamel.yaml.resolver import VersionedResolver
 
     class OneVersionResolver(VersionedResolver):
@@ -180,6 +181,13 @@ def _one_version_resolver() -> Any:
             found = self.__dict__.get("_version_once")
             if found is None:
                 found = self.__dict__["_version_once"] = VersionedResolver.processing_version.fget(self)
+            return found
+
+        @property
+        def versioned_resolver(self) -> Any:     # the rules of that one version: the same dict each time
+            found = self.__dict__.get("_rules_once")
+            if found is None:
+                found = self.__dict__["_rules_once"] = VersionedResolver.versioned_resolver.fget(self)
             return found
 
     return OneVersionResolver
