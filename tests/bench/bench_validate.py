@@ -10,10 +10,12 @@ It prints figures only, each with the CPU time beside the wall time (the machine
   the first run), then twice more with the clean cache (unchanged files are not parsed again,
   their own checks, the cross-file checks and the proofs still run);
 * the schema check alone, in this process: the compiled check (zot.ext.fastschema) against
-  jsonschema on the same data, which is all the schema check did before issue 15.
+  jsonschema on the same data, which is all the schema check did before issue 15;
+* the whole validation in this process, with the compiled checks and with jsonschema for each.
 
 Targets (issue 15): 200 manifests well under 1 s; `zot --version` in under 150 ms. Before issue
-15 (b517b8d, load ~4.6 on 2 cores): 200 in 4.4-5.1 s wall, 2.0 s CPU; 2,000 in 37-39 s wall, 18 s CPU.
+15 (main at 1c59fcd, same corpus, quiet machine): 200 in 2.1 s CPU, 2,000 in 18-19 s CPU (under
+load ~4.6: 4.4-5.1 s and 37-39 s wall).
 """
 from __future__ import annotations
 
@@ -205,6 +207,29 @@ def schema_only(paths: list[Path]) -> None:
           f"jsonschema {sw * 1000:.0f} ms (cpu {sc * 1000:.0f} ms): {sc / max(fc, 1e-9):.0f}x less CPU")
 
 
+def in_process(paths: list[Path]) -> None:
+    """validate_paths in this process with the compiled checks, then with jsonschema doing every
+    schema check (the compiled ones switched off): what issue 15's compiler saves, same run."""
+    from zot.ext import schema_check
+    from zot.ext.validate import validate_paths
+
+    validate_paths(paths[:3])     # imports and compiled schemas, outside the timing
+    runs = {}
+    saved = schema_check.surely_valid, schema_check.fits, schema_check.fits_metaschema
+    for name in ("compiled", "jsonschema"):
+        if name == "jsonschema":
+            schema_check.surely_valid = lambda kind, plain: False
+            schema_check.fits = schema_check.fits_metaschema = lambda *args: False
+            validate_paths(paths[:3])
+        cpu = time.process_time()
+        report = validate_paths(paths)
+        runs[name] = time.process_time() - cpu
+        assert report.errors == 0, name
+    schema_check.surely_valid, schema_check.fits, schema_check.fits_metaschema = saved
+    print(f"  validate_paths in-process, no cache: compiled checks {runs['compiled']:.2f} s cpu, "
+          f"jsonschema for each {runs['jsonschema']:.2f} s cpu ({runs['jsonschema'] / runs['compiled']:.1f}x)")
+
+
 def main() -> int:
     global COUNT
     counts = [int(a) for a in sys.argv[1:]] or [200, 2000]
@@ -223,6 +248,7 @@ def main() -> int:
             print(f"  unchanged files, clean cache:    {warm[0]:6.2f} s wall, {warm[1]:6.2f} s cpu  ({warm[2]})")
             print(f"  cold / cached: {cold[1] / warm[1]:.1f}x cpu; target for 200: well under 1 s")
             schema_only(paths)
+            in_process(paths)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         env = {**os.environ, "HOME": str(root / "home"), "ZOT_HOME": str(root / "home" / ".zot")}
