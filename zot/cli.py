@@ -75,6 +75,8 @@ def _ext_parser() -> argparse.ArgumentParser:
                        description="Check manifests: YAML, schema, templates, expressions, regexes, tools.")
     v.add_argument("paths", nargs="*", help="files or folders (default: this project's extensions)")
     v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--no-cache", action="store_true",
+                   help="parse and schema-check every file, even one that was clean before unchanged")
     lst = sub.add_parser("list", help="extensions that load here, with scope and errors")
     lst.add_argument("--format", choices=("text", "json"), default="text")
     new = sub.add_parser("new", help="write a commented starter extension")

@@ -164,7 +164,33 @@ def _fast_load(text: str) -> Any:
 
         _FAST = YAML(typ="safe", pure=False)
         _FAST.allow_duplicate_keys = False
+        _FAST.Resolver = _one_version_resolver()
     return _FAST.load(text)
+
+
+def _one_version_resolver() -> Any:
+    """ruamel's resolver asks which YAML version applies, and for its rules, once per scalar, and
+    under libyaml each answer costs two failed attribute lookups (a quarter of the load). Within
+    one load the answer cannot change (the libyaml loader never records a `%YAML` directive), so
+    it is asked once."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class OneVersionResolver(VersionedResolver):
+        @property
+        def processing_version(self) -> Any:
+            found = self.__dict__.get("_version_once")
+            if found is None:
+                found = self.__dict__["_version_once"] = VersionedResolver.processing_version.fget(self)
+            return found
+
+        @property
+        def versioned_resolver(self) -> Any:     # the rules of that one version: the same dict each time
+            found = self.__dict__.get("_rules_once")
+            if found is None:
+                found = self.__dict__["_rules_once"] = VersionedResolver.versioned_resolver.fget(self)
+            return found
+
+    return OneVersionResolver
 
 
 def _fast_compose(text: str) -> Any:

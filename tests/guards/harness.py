@@ -45,6 +45,21 @@ def load(folder: Path, project: Path) -> Engine:
     return build_engine(exts, project, tools())
 
 
+def load_many(folder: Path, project: Path, manifests: list[str]) -> Hooks:
+    """Many whole manifests (a generated rule set), each in its own folder under `folder`, loaded
+    and compiled as `-e` would; every one must load cleanly."""
+    folders = []
+    for i, text in enumerate(manifests):
+        ext = folder / f"ext-{i:04d}"
+        ext.mkdir(parents=True)
+        (ext / "extension.yaml").write_text(text)
+        folders.append(ext)
+    exts = load_extensions(project, tuple(folders), discover_scopes=False)
+    problems = [f"{e.name}: {d.message}" for e in exts for d in e.diagnostics if d.is_error]
+    assert not problems, problems[:3]
+    return build_engine(exts, project, tools()).hooks
+
+
 def compile_unvalidated(folder: Path, project: Path) -> Hooks:
     """Compile a manifest that validation would reject: what the runtime does on its own."""
     from zot.ext.validate import check_file

@@ -106,3 +106,11 @@ def test_with_on_error_allow_every_one_of_them_lets_the_call_through(tmp_path):
 def test_ordinary_expressions_still_work(source, expected):
     assert expressions.analyse(source).error is None
     assert expressions.evaluate(source, {"tool": "bash", "args": {"command": "git push origin"}}) is expected
+
+
+def test_one_evaluation_sees_only_its_own_names():
+    """The evaluator is reused between evaluations: what one call was given is gone for the next."""
+    assert expressions.evaluate("args.command == 'ls'", {"args": {"command": "ls"}}) is True
+    with pytest.raises(Exception, match="args"):
+        expressions.evaluate("args.command == 'ls'", {"tool": "bash"})
+    assert expressions.evaluate("tool == 'bash'", {"tool": "bash"}) is True

@@ -30,3 +30,17 @@ def test_identical_rules_in_two_extensions_both_report(tmp_path: Path):
     assert decision.decision == "deny" and reasons == ["no from alpha", "no from beta"]
     allowed, _ = decide(engine.hooks, "bash", {"command": "ls"}, project)
     assert allowed.decision == "allow" and not allowed.verdicts
+
+
+def test_a_reason_that_reads_only_the_call_reads_each_calls_own_values(tmp_path: Path):
+    """Rendered once per call for every rule that writes it (and again for the next call)."""
+    project = tmp_path / "p"
+    project.mkdir()
+    rule = RULE.replace("no from {{ params.team }}", "no: {{ args.command }} by {{ tool }}")
+    folders = tuple(write_extension(tmp_path / "exts" / team, rule.replace("TEAM", team), name=team)
+                    for team in ("alpha", "beta"))
+    engine = build_engine(load_extensions(project, folders, discover_scopes=False), project, tools())
+    for command in ("rm -rf build", "rm -fr dist"):
+        decision, _ = decide(engine.hooks, "bash", {"command": command}, project)
+        assert [v.reason for v in decision.verdicts] == [f"no: {command} by bash"] * 2
+        assert [v.source.extension for v in decision.verdicts] == ["alpha", "beta"]

@@ -82,7 +82,7 @@ def validate(args: argparse.Namespace) -> int:
             print("no extensions in this project (.zot/extensions/) or in $ZOT_HOME/extensions; "
                   "run `zot ext new NAME` to start one", file=sys.stderr)
             return 0
-    report = validate_paths(list(dict.fromkeys(targets)))
+    report = validate_paths(list(dict.fromkeys(targets)), cache=not getattr(args, "no_cache", False))
     diags = report.diagnostics
     if args.format == "json":
         print(format_json(diags))

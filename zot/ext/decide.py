@@ -66,7 +66,7 @@ async def rewrite(call: CallInfo, hooks: Hooks) -> tuple[list[dict[str, Any]], V
     """Chain every rewriter. Returns the changes made (and failures), and the deny verdict of a
     rewriter that failed with `on_error: deny` (the chain stops there)."""
     changes: list[dict[str, Any]] = []
-    for rewriter in hooks.rewriters:
+    for rewriter in hooks.rewriters_for(call):
         try:
             out = await rewriter.rewrite(call)
         except Exception as exc:  # a rewriter's bug: its on_error decides, deny unless it says allow
@@ -105,12 +105,20 @@ def _failed(source: Source, error: str) -> Verdict:
 async def judge(call: CallInfo, hooks: Hooks) -> list[Verdict]:
     """Every guard that applies judges the final arguments. A guard that raises denies."""
     verdicts: list[Verdict] = []
-    for guard in hooks.guards_for(call.tool, call.args):
+    silent: set[str] = set()    # rules written alike (`same_as`) whose shared answer was "no match"
+    for guard in hooks.guards_for(call.tool, call.args, call):
+        alike = getattr(guard, "same_as", None) if hooks.use_index else None
+        if alike is not None and alike in silent:
+            continue
         try:
             now = getattr(guard, "judge_now", None)     # manifest guards decide without awaiting
-            verdicts.extend(now(call) if now is not None else await guard.judge(call))
+            found = now(call) if now is not None else await guard.judge(call)
         except Exception as exc:  # fail closed: an unexpected guard crash denies
             verdicts.append(Verdict("deny", f"a guard failed: {exc}", _source_of(guard), error=str(exc)))
+            continue
+        if not found and alike is not None:
+            silent.add(alike)
+        verdicts.extend(found)
     return verdicts
 
 

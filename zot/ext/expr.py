@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -212,6 +213,7 @@ def _evaluator_class():
 
 
 _EVALUATOR: tuple | None = None
+_IDLE = threading.local()     # one evaluator per thread, reused: building one cost more than most evaluations
 
 
 def evaluate(source: str, names: dict[str, Any]) -> Any:
@@ -226,5 +228,14 @@ def evaluate(source: str, names: dict[str, Any]) -> Any:
     if _EVALUATOR is None:
         _EVALUATOR = _evaluator_class()
     cls, operators = _EVALUATOR
-    evaluator = cls(operators=operators, names={k: wrap(v) for k, v in names.items()}, functions=FUNCTIONS)
-    return evaluator.eval(source.strip(), previously_parsed=_parsed(source))
+    wrapped = {k: wrap(v) for k, v in names.items()}
+    evaluator = getattr(_IDLE, "evaluator", None)
+    _IDLE.evaluator = None           # in use: a nested evaluation (there is none today) builds its own
+    if evaluator is None:
+        evaluator = cls(operators=operators, names=wrapped, functions=FUNCTIONS)
+    evaluator.names = wrapped
+    try:
+        return evaluator.eval(source.strip(), previously_parsed=_parsed(source))
+    finally:
+        evaluator.names = None       # the call's values are not kept
+        _IDLE.evaluator = evaluator

@@ -237,21 +237,17 @@ class Hooks:
     SORTED = ("rewriters", "guards", "result_transforms", "input_transforms", "system_fragments",
               "text_transforms", "turn_guards", "message_transforms", "switch_guards", "compact_hooks")
 
-    def guards_for(self, tool: str, args: dict[str, Any]) -> list[Guard]:
-        """The guards that can have an opinion on this call, in order: an index by tool name, and
-        for a shell line that parses, by the programs it runs. Skipping is only an optimisation:
-        a skipped guard could not have matched."""
-        index = self.__dict__.setdefault("_by_tool", {})
-        if index.get("_size") != len(self.guards) or index.get("_list") is not self.guards:
-            index.clear()     # a guard was appended, or the list replaced (`add`, `remove`, a reload)
-            index["_size"], index["_list"] = len(self.guards), self.guards
-        chosen = index.get(tool)
-        if chosen is None:
-            import fnmatch
+    use_index = True     # False: ask every guard of the tool, even one written like a guard that
+                         # did not match (the index's tests compare both ways)
 
-            chosen = [g for g in self.guards
-                      if not getattr(g, "tools", None) or any(fnmatch.fnmatchcase(tool, p) for p in g.tools)]
-            index[tool] = chosen
+    def guards_for(self, tool: str, args: dict[str, Any], call: CallInfo | None = None) -> list[Guard]:
+        """The guards that can have an opinion on this call, in order: an index by tool name, then
+        (given the call) by what each rule needs to match (zot.ext.guard_index): a program the
+        shell line runs, a string in an argument, a path the call writes. Skipping is only an
+        optimisation: a skipped guard could not have matched."""
+        chosen = self._for_tool("guards", tool)
+        if call is not None and self.use_index:
+            return self._index("guards", tool, chosen).candidates(call)
         command = args.get("command") if tool == "bash" else None
         if not isinstance(command, str) or not any(getattr(g, "programs", None) for g in chosen):
             return chosen
@@ -263,11 +259,53 @@ class Hooks:
         running = set(line.programs())
         return [g for g in chosen if not getattr(g, "programs", None) or g.programs & running]
 
+    def rewriters_for(self, call: CallInfo) -> Any:
+        """The rewriters that may apply, in order, selected again for the new arguments after
+        each rewrite (the index of `guards_for`)."""
+        chosen = self._for_tool("rewriters", call.tool)
+        if not self.use_index:
+            return iter(chosen)
+        return self._index("rewriters", call.tool, chosen).chain(call)
+
+    def _for_tool(self, name: str, tool: str) -> list:
+        """The handlers of one list that apply to a tool (no `tools`, or a name or glob in it)."""
+        index = self._cache(name)
+        chosen = index.get(tool)
+        if chosen is None:
+            import fnmatch
+
+            chosen = [g for g in getattr(self, name)
+                      if not getattr(g, "tools", None) or any(fnmatch.fnmatchcase(tool, p) for p in g.tools)]
+            index[tool] = chosen
+        return chosen
+
+    def _index(self, name: str, tool: str, chosen: list) -> Any:
+        index = self._cache(name)
+        key = ("index", tool)
+        found = index.get(key)
+        if found is None:
+            from zot.ext.guard_index import RuleIndex
+
+            found = index[key] = RuleIndex(chosen)
+        return found
+
+    def _cache(self, name: str) -> dict:
+        """Per-list caches, dropped when a handler was added, or the list replaced (`add`,
+        `remove`, a reload)."""
+        index = self.__dict__.setdefault(f"_by_tool_{name}", {})
+        handlers = getattr(self, name)
+        if index.get("_size") != len(handlers) or index.get("_list") is not handlers:
+            index.clear()
+            index["_size"], index["_list"] = len(handlers), handlers
+        return index
+
     def sort(self) -> None:
         """Higher priority first, then load order (scope, then extension name); the sort is
         stable, so the order rules are written in breaks the remaining ties."""
         for name in self.SORTED:
             getattr(self, name).sort(key=hook_order)
+        for key in [k for k in self.__dict__ if k.startswith("_by_tool_")]:
+            del self.__dict__[key]      # the per-tool lists and indexes hold the old order
 
     def add(self, name: str, *handlers: Any) -> None:
         """Add handlers to one list while the agent runs: a new sorted list replaces the old one,

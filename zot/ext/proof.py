@@ -136,8 +136,13 @@ def prove(ctx, run_programs: bool = False, skipped: list[str] | None = None) -> 
     request (`run`, `http`) or need the extension's script only run when `run_programs` is set
     (`zot ext test`, which starts the script), never during `zot ext validate`, which must be
     safe on extensions nobody has trusted yet; what was skipped, and why, goes to `skipped`."""
-    compiled = compile_extension(ctx)
-    return asyncio.run(_prove(ctx, compiled, run_programs, skipped if skipped is not None else []))
+    return asyncio.run(prove_async(ctx, run_programs, skipped))
+
+
+async def prove_async(ctx, run_programs: bool = False, skipped: list[str] | None = None) -> list[Failure]:
+    """`prove` inside a running event loop: `zot ext validate` proves every extension in one loop
+    (a new loop per extension cost more than the proofs)."""
+    return await _prove(ctx, compile_extension(ctx), run_programs, skipped if skipped is not None else [])
 
 
 async def _prove(ctx, compiled, run_programs: bool, skipped: list[str]) -> list[Failure]:

@@ -38,6 +38,60 @@ def validator(kind: str):
     return Draft202012Validator(load_schema(kind))
 
 
+@lru_cache(maxsize=None)
+def _fast(kind: str):
+    from zot.ext.fastschema import compile_schema
+
+    return compile_schema(load_schema(kind))
+
+
+def surely_valid(kind: str, plain: Any) -> bool:
+    """The compiled check (zot.ext.fastschema) says the data fits: jsonschema has nothing to say.
+    False means "ask jsonschema", which then words every problem as before."""
+    return _fits(_fast(kind), plain)
+
+
+def _fits(check, value: Any) -> bool:
+    if check is None:
+        return False
+    try:
+        return check(value)
+    except Exception:  # e.g. a key that is not text under patternProperties: jsonschema decides
+        return False
+
+
+_FITS: dict[str, Any] = {}
+
+
+def fits(schema: Any, value: Any) -> bool:
+    """Whether `value` surely fits a small schema written in a manifest (a param's declaration);
+    compiled once per distinct schema. False means "ask jsonschema"."""
+    try:
+        key = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        return False
+    if key not in _FITS:
+        from zot.ext.fastschema import compile_schema
+
+        if len(_FITS) > 1024:
+            _FITS.clear()
+        _FITS[key] = compile_schema(schema)
+    return _fits(_FITS[key], value)
+
+
+@lru_cache(maxsize=1)
+def _metaschema():
+    from zot.ext.fastschema import compile_metaschema
+
+    return compile_metaschema()
+
+
+def fits_metaschema(schema: Any) -> bool:
+    """Whether a tool's `parameters` is surely a valid JSON Schema (2020-12): jsonschema's
+    metaschema check would report nothing."""
+    return _fits(_metaschema(), schema)
+
+
 def type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -278,6 +332,8 @@ def check(doc: Document, plain: dict, kind: str) -> list[Diagnostic]:
 
     dedented = dedent.find(plain, load_schema(kind)) if kind == "extension" else []
     out: list[Diagnostic] = dedent.diagnostics(doc, dedented)
+    if surely_valid(kind, plain):      # then jsonschema would report nothing
+        return out
     seen: set[tuple] = set()
     for error in validator(kind).iter_errors(plain):
         for diag in translate(doc, most_specific(error)):

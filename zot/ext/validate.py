@@ -74,19 +74,30 @@ def check_go_extension(path: Path) -> Checked:
     return checked
 
 
-def check_file(path: Path) -> Checked:
-    """Parse and check one file on its own (no cross-file checks)."""
+def check_file(path: Path, cache: bool = False) -> Checked:
+    """Parse and check one file on its own (no cross-file checks).
+
+    With `cache` (`zot ext validate`), a file whose exact content was clean before, with the same
+    zot and schemas, is not parsed or schema-checked again: its data comes from the clean cache
+    (see `check_file_cached`). Its own checks still run, since they may read other files (a
+    recipe's extension folders), and so do the cross-file checks and the proofs. A clean result
+    is remembered for the next run."""
     kind = kind_of(path)
     if kind == "go-extension":
         return check_go_extension(path)
-    doc = load_document(path)
-    checked = Checked(doc, kind, diagnostics=list(doc.diagnostics))
-    plain = doc.plain
-    if not isinstance(plain, dict):
-        return checked
-    checked.data = plain
+    key = clean_key(path) if cache else None
+    checked = _remembered(path, kind, key) if key else None
+    known = checked is not None
+    if checked is None:
+        doc = load_document(path)
+        checked = Checked(doc, kind, diagnostics=list(doc.diagnostics))
+        if not isinstance(doc.plain, dict):
+            return checked
+        checked.data = doc.plain
+    doc, plain = checked.doc, checked.data
     try:
-        checked.diagnostics.extend(schema_check.check(doc, plain, kind))
+        if not known:
+            checked.diagnostics.extend(schema_check.check(doc, plain, kind))
         if kind == "extension":
             checked.diagnostics.extend(check_document(doc, plain))
         else:
@@ -98,6 +109,8 @@ def check_file(path: Path) -> Checked:
         checked.diagnostics.append(doc.diag((), "check-failed", f"zot could not finish checking this file: "
                                             f"{type(exc).__name__}: {exc}",
                                             "this is a bug in zot; please report it with this file"))
+    if key and not known:
+        _remember(key, checked)
     return checked
 
 
@@ -105,8 +118,21 @@ def check_file_cached(path: Path) -> Checked:
     """check_file for start-up: a file whose exact content was clean before (same zot, same
     schemas) is neither checked nor parsed again: its data comes from the cache as JSON. Problems
     are never cached, so a broken file is always re-checked and reported."""
+    key = clean_key(path)
+    checked = _remembered(path, kind_of(path), key) if key else None
+    if checked is not None:
+        return checked
+    checked = check_file(path)
+    if key:
+        _remember(key, checked)
+    return checked
+
+
+def clean_key(path: Path) -> tuple[bytes, Path] | None:
+    """(the file's bytes, the marker that would say they were clean), None if unreadable. The key
+    hashes the exact bytes with zot's version and the shipped schemas: a new zot or schema
+    re-checks everything."""
     import hashlib
-    import json
 
     from zot import __version__
     from zot.config import zot_home
@@ -114,31 +140,44 @@ def check_file_cached(path: Path) -> Checked:
     try:
         raw = path.read_bytes()
     except OSError:
-        return check_file(path)
+        return None
     key = hashlib.sha256(raw + b"\0" + __version__.encode() + b"\0" + _schemas_digest()).hexdigest()
-    marker = zot_home() / "cache" / "clean" / key
+    return raw, zot_home() / "cache" / "clean" / key
+
+
+def _remembered(path: Path, kind: str, key: tuple[bytes, Path]) -> Checked | None:
+    import json
+
+    raw, marker = key
     try:
         data = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        data = None
-    if isinstance(data, dict):
-        doc = Document(path, raw.decode("utf-8-sig", errors="replace"), _plain=data, _lazy=True)
-        checked = Checked(doc, kind_of(path), data=data)
-        if checked.kind == "go-extension":    # `enabled` is not part of the manifest data: read it again
-            checked.enabled = _go_enabled(doc.text)
-        return checked
-    checked = check_file(path)
-    if checked.data is not None and not checked.diagnostics:
-        try:
-            text = json.dumps(checked.data, sort_keys=True)
-            if json.loads(text) == checked.data:      # only data JSON keeps exactly (no dates, int keys)
-                marker.parent.mkdir(parents=True, exist_ok=True)
-                tmp = marker.with_suffix(".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(marker)
-        except (OSError, TypeError, ValueError):
-            pass   # no cache, just slower start-ups
+        return None
+    if not isinstance(data, dict):
+        return None
+    doc = Document(path, raw.decode("utf-8-sig", errors="replace"), _plain=data, _lazy=True)
+    checked = Checked(doc, kind, data=data)
+    if kind == "go-extension":    # `enabled` is not part of the manifest data: read it again
+        checked.enabled = _go_enabled(doc.text)
     return checked
+
+
+def _remember(key: tuple[bytes, Path], checked: Checked) -> None:
+    """Mark a file clean: only a file without a single diagnostic, whose data JSON keeps exactly."""
+    import json
+
+    if checked.data is None or checked.diagnostics:
+        return
+    marker = key[1]
+    try:
+        text = json.dumps(checked.data, sort_keys=True)
+        if json.loads(text) == checked.data:      # only data JSON keeps exactly (no dates, int keys)
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            tmp = marker.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(marker)
+    except (OSError, TypeError, ValueError):
+        pass   # no cache, just slower start-ups
 
 
 def _go_enabled(text: str) -> bool:
@@ -195,10 +234,11 @@ def check_recipe(doc: Document, data: dict) -> list[Diagnostic]:
     return out
 
 
-def validate_paths(paths: list[Path], run_programs: bool = False) -> Report:
+def validate_paths(paths: list[Path], run_programs: bool = False, cache: bool = False) -> Report:
     """Check every file, then the checks that need all of them (unique names, known tools), then
-    the examples and tests (those that run programs only when `run_programs`)."""
-    files = [check_file(p) for p in paths]
+    the examples and tests (those that run programs only when `run_programs`). `cache`: files
+    clean before are not parsed again (see `check_file`)."""
+    files = [check_file(p, cache) for p in paths]
     cross_check(files)
     prove_all(files, run_programs)
     for f in files:
@@ -236,11 +276,17 @@ def one_per_problem(diags: list[Diagnostic]) -> list[Diagnostic]:
 
 def prove_all(files: list[Checked], run_programs: bool = False) -> None:
     """Run guard examples and tool_call tests of every extension that is otherwise clean."""
+    import asyncio
+
+    asyncio.run(_prove_all(files, run_programs))
+
+
+async def _prove_all(files: list[Checked], run_programs: bool) -> None:
     from zot.config import find_project_root
     from zot.ext.checks.cross import Manifest, known_tools
     from zot.ext.compile.context import ExtCtx
     from zot.ext.loader import resolve_params
-    from zot.ext.proof import as_diagnostics, prove
+    from zot.ext.proof import as_diagnostics, prove_async
 
     exts = [f for f in files if f.kind == "extension" and f.data is not None]
     tools = known_tools([Manifest(f.doc, f.data) for f in exts])
@@ -251,7 +297,7 @@ def prove_all(files: list[Checked], run_programs: bool = False) -> None:
         ctx = ExtCtx(name=str(f.data.get("name")), scope="", doc=f.doc, data=f.data,
                      params=resolve_params(f.data, {}), project=find_project_root(), tool_params=params_of)
         try:
-            f.diagnostics.extend(as_diagnostics(ctx, prove(ctx, run_programs, f.notes)))
+            f.diagnostics.extend(as_diagnostics(ctx, await prove_async(ctx, run_programs, f.notes)))
         except Exception as exc:  # a compile failure of a validated manifest is reported, not raised
             f.diagnostics.append(f.doc.diag((), "compile-failed", f"the extension does not compile: {exc}",
                                             "this is probably a bug in zot; please report it"))

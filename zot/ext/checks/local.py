@@ -166,13 +166,17 @@ def check_regex(doc: Document, path: tuple, pattern: str) -> Iterator[Diagnostic
 
 
 def check_params(doc: Document, m: dict) -> Iterator[Diagnostic]:
-    from jsonschema import Draft202012Validator
+    from zot.ext.schema_check import fits
 
     for name, spec in mapping(m.get("params")).items():
         spec = mapping(spec)
         if "default" not in spec:
             continue
         schema = {k: v for k, v in spec.items() if k in ("type", "enum", "items", "minimum", "maximum")}
+        if fits(schema, spec["default"]):      # the common case, without jsonschema
+            continue
+        from jsonschema import Draft202012Validator
+
         try:
             errors = list(Draft202012Validator(schema).iter_errors(spec["default"]))
         except Exception:  # a broken `items` schema is reported by the schema check
@@ -192,6 +196,10 @@ def _metaschema_validator():
 
 def _metaschema_error(params: dict):
     """What `check_schema` would raise, with one validator built once instead of one per tool."""
+    from zot.ext.schema_check import fits_metaschema
+
+    if fits_metaschema(params):     # the common case, without jsonschema
+        return None
     from jsonschema.exceptions import SchemaError, best_match
 
     error = best_match(_metaschema_validator().iter_errors(params))
@@ -199,9 +207,6 @@ def _metaschema_error(params: dict):
 
 
 def check_tool_schemas(doc: Document, m: dict) -> Iterator[Diagnostic]:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
     for name, tool in mapping(m.get("tools")).items():
         params = mapping(tool).get("parameters")
         if not isinstance(params, dict):

@@ -21,6 +21,7 @@ from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
 
 FAIL_CLOSED = {"deny", "confirm"}
+CALL_NAMES = frozenset({"tool", "args", "cwd", "project", "model", "date", "session"})   # not the rule's own
 _NO_NOTES: tuple = ()       # no notes (`_match` gives a rule the list its matcher filled)
 
 
@@ -107,6 +108,16 @@ class Rule:
     def render(self, source: str, call: CallInfo) -> str:
         if not templates.looks_templated(source):
             return source
+        info = templates.analyse(source)
+        if not info.error and info.roots <= CALL_NAMES:     # the same text for every rule: once per call
+            rendered = _on_call(call, "_rendered")
+            held = rendered.get(source)
+            if held is None or held[0] is not call.args:
+                held = rendered[source] = (call.args, self._render(source, call))
+            return held[1]
+        return self._render(source, call)
+
+    def _render(self, source: str, call: CallInfo) -> str:
         facts = template_facts(Path(call.cwd), Path(call.project), (call.facts or {}).get("model", ""),
                                self.ext, (call.facts or {}).get("session"))
         return templates.render(source, {**facts, "tool": call.tool, "args": call.args})

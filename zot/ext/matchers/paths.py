@@ -62,7 +62,7 @@ def literal_path(raw: str, cwd: Path) -> Resolved:
     return Path(os.path.realpath(os.path.normpath(path if path.is_absolute() else cwd / path)))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1 << 16)     # the globs of every loaded rule: a smaller cache recompiled them per call
 def _glob_regex(pattern: str) -> re.Pattern:
     out, i = [], 0
     while i < len(pattern):
@@ -205,6 +205,7 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
         if isinstance(path, Partial) and path.anywhere and in_project is not None:
             subject.note(f"`{text}` could be any folder")
         return True
+    predicate.globs = tuple(match)      # for the index (zot.ext.guard_index): a match needs one
     return predicate
 
 

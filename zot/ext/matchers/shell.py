@@ -180,6 +180,7 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None, writes_matcher=
                 program_ok(name) for name in named):
             return False       # the common case: no command of this program, nothing to work out
         return any(command_ok(cmd, subject) for cmd in line.commands)
+    predicate.args_test = args_matcher      # for the index (zot.ext.guard_index): what words must hold
     return predicate
 
 

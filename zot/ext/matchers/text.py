@@ -29,7 +29,7 @@ def regex(spec: Any, ignore_case: bool):
             return any(regexes.search(p, text) for p in patterns)
         except regexes.RegexTimeout as exc:
             raise MatchError(str(exc)) from None
-    return predicate
+    return described(predicate, "regex", [p.pattern for p in patterns], ignore_case)
 
 
 def glob(spec: Any, ignore_case: bool):
@@ -38,7 +38,7 @@ def glob(spec: Any, ignore_case: bool):
     def predicate(value: Any, subject: Subject) -> bool:
         text = _text(value).lower() if ignore_case else _text(value)
         return any(fnmatch.fnmatchcase(text, p) for p in patterns)
-    return predicate
+    return described(predicate, "glob", patterns, ignore_case)
 
 
 def _fold(value: Any, ignore_case: bool) -> Any:
@@ -61,4 +61,11 @@ def contains(spec: Any, ignore_case: bool):
     def predicate(value: Any, subject: Subject) -> bool:
         text = _fold(_text(value), ignore_case)
         return any(n in text for n in needles)
+    return described(predicate, "contains", needles, ignore_case)
+
+
+def described(predicate, kind: str, patterns: list, ignore_case: bool):
+    """What the test looks for, for the index (zot.ext.guard_index): (kind, patterns as the
+    predicate uses them, whether it ignores case)."""
+    predicate.looks_for = (kind, tuple(patterns), ignore_case)
     return predicate
