@@ -93,3 +93,17 @@ def test_file_trigger_starts_a_turn_in_rpc(rpc):
     assert "user_message" in types(frames)
     assert user_text(rpc.server.requests[0]) == "The build is red."
     assert client.close() == 0
+
+
+def test_a_prompt_sent_while_the_agent_works_reaches_scripts_as_queue(rpc, tmp_path):
+    """`input.source`: `rpc` for a prompt that starts at once, `queue` for one that waited."""
+    folder = powers_folder(tmp_path / "exts")
+    client = rpc("-e", str(folder), replies=[text("word " * 100, chunks=100, delay=0.02), text("second")])
+    client.send(id="1", type="prompt", message="talk a while")
+    client.until("text_delta")
+    client.send(id="2", type="prompt", message="and then this")
+    client.until("done")
+    client.until("done")
+    assert user_text(rpc.server.requests[0]) == "[rpc] talk a while"
+    assert user_text(rpc.server.requests[1]) == "[queue] and then this"
+    assert client.close() == 0

@@ -288,7 +288,7 @@ class AgentSession(Knobs):
                 return await item.job(self.new_cancel())
             if is_command(item.text):
                 return await self._command(item)
-            return await self._prompt(item.text, item.source, item.images)
+            return await self._prompt(item.text, item.source, item.images, item.waited)
         finally:
             self._cancel = None
 
@@ -310,10 +310,14 @@ class AgentSession(Knobs):
         if result.action != "none":
             self.bus.emit(ev.CommandOutput(result.command, result.action, result.text, result.is_error, result.block))
         if result.action == "prompt" and not result.is_error:
-            return await self._prompt(result.text, item.source, item.images)
+            return await self._prompt(result.text, item.source, item.images, item.waited)
         return result
 
-    async def _prompt(self, text: str, source: str, images: list[dict[str, Any]] | None) -> ev.AgentEnd:
+    async def _prompt(self, text: str, source: str, images: list[dict[str, Any]] | None,
+                      waited: bool = False) -> ev.AgentEnd:
+        """One turn. Filters see where the text came from (the REPL attaches @files only to what
+        was typed); the `input` event says `queue` for what a person sent while the agent worked
+        (a script's message keeps `script`, which says more)."""
         await self.ensure_model()
         self.open()
         await self.tools_ready()
@@ -322,7 +326,8 @@ class AgentSession(Knobs):
             self.pending_context.clear()
         for prompt_filter in self.prompt_filters:
             text = prompt_filter(text, source)
-        return await run_agent(self.state, text, self.bus.emit, self.new_cancel(), source=source, images=images)
+        return await run_agent(self.state, text, self.bus.emit, self.new_cancel(),
+                               source="queue" if waited and source != "script" else source, images=images)
 
     async def tools_ready(self) -> None:
         """MCP servers still starting are waited for (each within its start_timeout), so the

@@ -30,6 +30,7 @@ class Item:
     on_start: Callable[["Item"], None] | None = None
     future: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     merged: list["Item"] = field(default_factory=list)
+    waited: bool = False           # it arrived while something else ran (a person's: input source "queue")
 
     @property
     def is_prompt(self) -> bool:
@@ -55,6 +56,7 @@ class WorkQueue:
         return self.current is not None
 
     def submit(self, item: Item) -> Item:
+        item.waited = self.current is not None or bool(self.items)
         self.items.append(item)
         self._idle.clear()
         self._next()
