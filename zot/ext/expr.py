@@ -175,12 +175,12 @@ def _mod(a: Any, b: Any) -> Any:
 
 def _check_method(name: str, receiver: Any, args: list, kwargs: dict) -> list:
     """Before a str method runs: would it build more than MAX_RESULT characters?"""
-    from zot.ext.templates import replaced_size
-
-    if not isinstance(receiver, str):
+    if not isinstance(receiver, str) or name not in ("replace", "join"):
         return args
     size = 0
     if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        from zot.ext.templates import replaced_size
+
         size = replaced_size(receiver, args[0], args[1], args[2] if len(args) > 2 else kwargs.get("count", -1))
     elif name == "join" and args:
         args = [list(args[0]), *args[1:]]
@@ -216,19 +216,72 @@ _EVALUATOR: tuple | None = None
 _IDLE = threading.local()     # one evaluator per thread, reused: building one cost more than most evaluations
 
 
-def evaluate(source: str, names: dict[str, Any]) -> Any:
+def evaluate(source: str, names: dict[str, Any], memo: dict | None = None) -> Any:
     """Evaluate with simpleeval's limits and zot's; raises on error (callers apply `on_error`).
 
     The validation check runs first (cached), so an expression `zot ext validate` would reject
-    (too long, a node kind or method that is not allowed, `_` names) fails here at once too."""
-    global _EVALUATOR
+    (too long, a node kind or method that is not allowed, `_` names) fails here at once too.
+    The compiled closures answer first; whenever they raise, simpleeval evaluates the expression
+    again, so an error is always simpleeval's (or zot's limits', which are the same on both).
+    `memo` (one per tool call) keeps the wrapped names, so the rules of one call wrap them once."""
+    return evaluate_wrapped(source, wrap_names(names, memo))
+
+
+def evaluate_wrapped(source: str, wrapped: dict[str, Any]) -> Any:
+    """`evaluate` for names already made by `wrap_names` (a matcher builds them once per call)."""
     info = analyse(source)
     if info.error:
         raise ExpressionError(info.error[1])
+    fast = _compiled(source)
+    if fast is not None:
+        try:
+            return fast(wrapped)
+        except ExpressionError:      # zot's own limits say the same words on either path
+            raise
+        except Exception as exc:     # simpleeval answers, with its own error if there is one
+            from zot.ext.regexes import RegexTimeout
+
+            if isinstance(exc, RegexTimeout):
+                raise                # the regex would only run out of time again
+    return _simpleeval(source, wrapped)
+
+
+def wrap_names(names: dict[str, Any], memo: dict | None = None) -> dict[str, Any]:
+    """Dicts as `Namespace`s (`args.command`), each value once per `memo` (one per tool call)."""
+    if memo is None:
+        return {k: wrap(v) for k, v in names.items()}
+    held = memo.setdefault("expr-wrapped", {})
+    out = {}
+    for key, value in names.items():
+        if not isinstance(value, (dict, list)):
+            out[key] = value
+            continue
+        entry = held.get(id(value))
+        if entry is None or entry[0] is not value:   # the value is held, so its id is not reused
+            entry = held[id(value)] = (value, wrap(value))
+        out[key] = entry[1]
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _compiled(source: str):
+    """The expression as closures (zot.ext.expr_compile), or None: simpleeval evaluates it."""
+    from zot.ext.expr_compile import compile_expression
+
+    _, operators = _evaluator()
+    functions = {**FUNCTIONS, "list": list, "tuple": tuple, "dict": dict, "set": set}  # simpleeval's compound types
+    return compile_expression(_parsed(source), operators, functions, STR_METHODS, _check_method, Namespace)
+
+
+def _evaluator() -> tuple:
+    global _EVALUATOR
     if _EVALUATOR is None:
         _EVALUATOR = _evaluator_class()
-    cls, operators = _EVALUATOR
-    wrapped = {k: wrap(v) for k, v in names.items()}
+    return _EVALUATOR
+
+
+def _simpleeval(source: str, wrapped: dict[str, Any]) -> Any:
+    cls, operators = _evaluator()
     evaluator = getattr(_IDLE, "evaluator", None)
     _IDLE.evaluator = None           # in use: a nested evaluation (there is none today) builds its own
     if evaluator is None:

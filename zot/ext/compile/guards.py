@@ -69,16 +69,22 @@ class Rule:
     notes: tuple | list = field(default=(), repr=False)   # why the last match was a safe guess
 
     def subject(self, call: CallInfo) -> Subject:
-        """The call as matchers see it; one per extension per call (rules of an extension share it)."""
+        """The call as matchers see it; one per extension per call (rules of an extension share it),
+        and one for all the extensions without params: nothing else in it depends on the extension."""
         subjects = _on_call(call, "_matcher_subjects")
-        cached = subjects.get(id(self.ext))
+        key = id(self.ext) if self.ext.params else ("no params", self.ext.restricted)
+        cached = subjects.get(key)
         if cached is not None and cached.args is call.args:     # not after a rewrite replaced them
             return cached
         facts = call.facts or {}
+        memo = call_memo(call)
+        session = facts.get("session") or memo.get("empty-session")
+        if session is None:      # no session (explain, examples): one empty one for the call's rules
+            session = memo["empty-session"] = empty_session()
         subject = Subject(call.tool, call.args, as_path(call.cwd), as_path(call.project), self.ext.params,
-                          facts.get("session") or empty_session(), facts.get("model", ""), call_memo(call))
+                          session, facts.get("model", ""), memo)
         subject.git = git_facts(subject.memo, subject.cwd, not self.ext.restricted)
-        subjects[id(self.ext)] = subject
+        subjects[key] = subject
         return subject
 
     def matches(self, call: CallInfo) -> bool:

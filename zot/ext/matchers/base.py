@@ -32,6 +32,7 @@ class Subject:
     base: Any = field(default=MISSING, compare=False, repr=False)   # the folder a shell word is in
     notes: list = field(default_factory=list, compare=False, repr=False)
     git: Any = field(default=None, compare=False, repr=False)   # `git.branch`, `git.dirty` for expressions
+    expr_names: Any = field(default=None, compare=False, repr=False)   # what expressions see, built once
 
     def note(self, text: str) -> None:
         """Say why a rule matched what zot could not know (shown with the verdict's reason)."""

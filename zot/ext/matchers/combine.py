@@ -40,14 +40,17 @@ class Expr:
     def match(self, subject: Subject, value: Any = MISSING) -> bool:
         from zot.ext.matchers.base import get_arg
 
-        names = {"tool": subject.tool, "args": subject.args, "cwd": str(subject.cwd),
-                 "project": str(subject.project), "params": subject.params, "session": subject.session,
-                 "model": subject.model, "git": subject.git}
+        names = subject.expr_names
+        if names is None:        # the same for every expression of this extension on this call
+            names = subject.expr_names = expressions.wrap_names({
+                "tool": subject.tool, "args": subject.args, "cwd": str(subject.cwd),
+                "project": str(subject.project), "params": subject.params, "session": subject.session,
+                "model": subject.model, "git": subject.git}, subject.memo)
         if value is MISSING and self.arg:
             value = get_arg(subject.args, self.arg)
         if value is not MISSING:
-            names["value"] = value
+            names = {**names, "value": expressions.wrap(value)}
         try:
-            return bool(expressions.evaluate(self.source, names))
+            return bool(expressions.evaluate_wrapped(self.source, names))
         except Exception as exc:  # simpleeval's limits and any runtime error: the guard decides
             raise MatchError(f"expression `{self.source}` failed: {type(exc).__name__}: {exc}") from exc

@@ -132,6 +132,16 @@ def glob_match(pattern: str, path: Path, project: Path) -> bool:
     return False
 
 
+def _glob_once(pattern: str, where: Path, project: Path, memo: dict) -> bool:
+    """`glob_match`, once per call for each pattern and path: rule sets repeat their globs
+    (`.env`, `secrets/**`) across extensions, and every rule of a call asks about the same paths."""
+    key = ("glob", pattern, where)
+    held = memo.get(key)
+    if held is None:
+        held = memo[key] = glob_match(pattern, where, project)
+    return held
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """One resolved path a call writes, and how (`write`, `append`, `change`, `delete`, `link`)."""
@@ -198,9 +208,10 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
             if in_project is not None and inside(path, project) != bool(in_project):
                 return False
             where = path
-        if match and not any(glob_match(p, where, project) for p in match):
+        memo = subject.memo
+        if match and not any(_glob_once(p, where, project, memo) for p in match):
             return False
-        if any(glob_match(p, where, project) for p in excepts):
+        if any(_glob_once(p, where, project, memo) for p in excepts):
             return False
         if isinstance(path, Partial) and path.anywhere and in_project is not None:
             subject.note(f"`{text}` could be any folder")

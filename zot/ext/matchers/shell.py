@@ -114,7 +114,7 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None, writes_matcher=
         return True
 
     def in_folders(cmd, subject: Subject) -> list[Subject]:
-        return [replace(subject, base=base, cwd=base if isinstance(base, Path) else subject.cwd)
+        return [replace(subject, base=base, cwd=base if isinstance(base, Path) else subject.cwd, expr_names=None)
                 for base in folders(cmd.dirs, subject.cwd, subject.memo)]
 
     def rest_ok(cmd, subject: Subject) -> bool:
