@@ -17,11 +17,10 @@ Confirmation and execution are the caller's: only the live agent can ask or run.
 from __future__ import annotations
 
 import asyncio
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from zot.ext.hooks import CallInfo, Hooks, Source, Verdict
+from zot.ext.hooks import CallInfo, Hooks, Source, Verdict, copied
 
 RANK = {"allow": 0, "warn": 0, "confirm": 1, "deny": 2}
 
@@ -87,13 +86,13 @@ async def rewrite(call: CallInfo, hooks: Hooks) -> tuple[list[dict[str, Any]], V
         if out.args != call.args:
             changes.append(_change(call.args, out.args, out.source, shadow=out.shadow))
             if not out.shadow:
-                call.args = copy.deepcopy(out.args)
+                call.args = out.args if out.fresh else copied(out.args)
     return changes, None
 
 
 def _change(before: dict, after: dict, source: Source, error: str | None = None, deny: bool = False,
             shadow: bool = False) -> dict[str, Any]:
-    return {"before": copy.deepcopy(before), "after": copy.deepcopy(after), "shadow": shadow, "error": error,
+    return {"before": copied(before), "after": copied(after), "shadow": shadow, "error": error,
             "deny": deny, **source.to_json()}
 
 
@@ -103,28 +102,52 @@ def _failed(source: Source, error: str) -> Verdict:
 
 
 async def judge(call: CallInfo, hooks: Hooks) -> list[Verdict]:
-    """Every guard that applies judges the final arguments. A guard that raises denies."""
+    """Every guard that applies judges the final arguments. A guard that raises denies.
+
+    Rules whose matchers are written alike (`same_as`) share one answer per call: the first asks
+    its matcher, the others take the answer (and its notes) and only make their own verdict, so
+    500 teams that wrote the same rule cost one match and 500 verdicts."""
     verdicts: list[Verdict] = []
-    silent: set[str] = set()    # rules written alike (`same_as`) whose shared answer was "no match"
+    shared: dict[str, Any] = {}     # same_as -> the notes of a match, or None: no match
     for guard in hooks.guards_for(call.tool, call.args, call):
         alike = getattr(guard, "same_as", None) if hooks.use_index else None
-        if alike is not None and alike in silent:
-            continue
+        if alike is not None:
+            held = shared.get(alike, _ASK)
+            if held is None:
+                continue
+            if held is not _ASK:
+                verdicts.append(guard.verdict(call, held))
+                continue
         try:
             now = getattr(guard, "judge_now", None)     # manifest guards decide without awaiting
             found = now(call) if now is not None else await guard.judge(call)
         except Exception as exc:  # fail closed: an unexpected guard crash denies
             verdicts.append(Verdict("deny", f"a guard failed: {exc}", _source_of(guard), error=str(exc)))
             continue
-        if not found and alike is not None:
-            silent.add(alike)
+        if alike is not None and now is not None:
+            if not found:
+                shared[alike] = None
+            elif found[0].error is None:        # a matcher error is each rule's own (its on_error)
+                shared[alike] = guard.notes
         verdicts.extend(found)
     return verdicts
 
 
+_ASK = object()
+
+
 def strictest(verdicts: list[Verdict]) -> str:
-    return max((v.decision for v in verdicts if not v.shadow and v.decision != "warn"),
-               key=lambda d: RANK.get(d, 2), default="allow")
+    """The first of the strictest enforced decisions (an unknown word ranks as deny)."""
+    best, rank = "allow", -1
+    for v in verdicts:
+        if v.shadow or v.decision == "warn":
+            continue
+        this = RANK.get(v.decision, 2)
+        if this > rank:
+            best, rank = v.decision, this
+            if rank == 2:
+                break
+    return best
 
 
 async def decide(call: CallInfo, hooks: Hooks, schema: dict[str, Any] | None = None) -> Decision:

@@ -246,6 +246,13 @@ def evaluate_wrapped(source: str, wrapped: dict[str, Any]) -> Any:
     return _simpleeval(source, wrapped)
 
 
+def compiled(source: str) -> Any:
+    """The closures for an expression that analyses clean (None: evaluate_wrapped decides, and
+    raises what it finds). A caller may keep them: both depend on the text alone."""
+    info = analyse(source)
+    return None if info.error else _compiled(source)
+
+
 def wrap_names(names: dict[str, Any], memo: dict | None = None) -> dict[str, Any]:
     """Dicts as `Namespace`s (`args.command`), each value once per `memo` (one per tool call)."""
     if memo is None:

@@ -21,6 +21,15 @@ from typing import Any, Callable
 
 Compiled = Callable[[dict[str, Any]], Any]
 
+# The key under which a names dict may carry a per-call memo of shared subexpressions. Not an
+# identifier, so no expression can read it. Rule sets repeat subexpressions across rules
+# (`len(args.content)`, `args.path.endswith('.lock')` in 500 teams' rules that differ only in a
+# number): with the memo, each is computed once per call. Only values of pure functions of the
+# call are kept (every function and method zot offers is pure, and none mutates what it is
+# given); a subtree that reads `value` (each rule's own) or raises is never kept.
+MEMO = "\0memo"
+_MEMOIZED = (ast.Call, ast.Compare, ast.BoolOp, ast.BinOp, ast.Subscript, ast.IfExp, ast.UnaryOp)
+
 
 class _NotCompiled(Exception):
     """A node kind or operator this module does not handle: simpleeval evaluates instead."""
@@ -58,7 +67,10 @@ class _Builder:
         handler = getattr(self, "_" + type(node).__name__, None)
         if handler is None:
             raise _NotCompiled(type(node).__name__)
-        return handler(node)
+        compiled = handler(node)
+        if isinstance(node, _MEMOIZED) and not _reads(node, "value"):
+            return _memoized(ast.dump(node), compiled)
+        return compiled
 
     def _operator(self, op: ast.AST) -> Callable:
         try:
@@ -232,3 +244,20 @@ class _Builder:
                     out[key(names)] = value(names)
             return out
         return mapping
+
+
+def _reads(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+def _memoized(key: str, compiled: Compiled) -> Compiled:
+    """`compiled`, answered from the names' memo when another rule computed it on this call."""
+    def memoized(names: dict) -> Any:
+        memo = names.get(MEMO)
+        if memo is None:
+            return compiled(names)
+        held = memo.get(key, memo)
+        if held is memo:
+            held = memo[key] = compiled(names)
+        return held
+    return memoized

@@ -22,6 +22,8 @@ that kind a candidate, as without the index.
 """
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -368,14 +370,32 @@ class RuleIndex:
 
     def chain(self, call: Any) -> Iterator[Any]:
         """The rules in order for a chain that may change `call.args` (rewriters): after a
-        change, what remains is selected again for the new arguments."""
+        change, what remains is selected again for the new arguments. The selection is merged
+        lazily from the groups' sorted lists, so a chain of k rewrites costs k merges that stop at
+        the next rewrite, not k full selections (250 rules that each rewrite cost 250 x 250)."""
         start = 0
         while True:
             args = call.args
-            for position in self.select(call, Probe(call), start):
+            for position in self._after(Probe(call), start):
                 yield self.rules[position]
                 if call.args is not args:
                     start = position + 1
                     break
             else:
                 return
+
+    def _after(self, probe: Probe, start: int) -> Iterator[int]:
+        """`select(call, probe, start)`, lazily: positions in order, each once."""
+        lists = [self.always]
+        for group in self.groups.values():
+            found = probe.keys(group)
+            if found is None:
+                lists.append(group.positions)
+            else:
+                lists.extend(group.by_key[k] for k in found if k in group.by_key)
+        tails = [tail for tail in (items[bisect_left(items, start):] for items in lists) if tail]
+        last = -1
+        for position in (tails[0] if len(tails) == 1 else heapq.merge(*tails)):
+            if position != last:
+                last = position
+                yield position

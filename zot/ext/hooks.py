@@ -6,10 +6,23 @@ never raise into the loop: the pipeline catches every exception and applies the 
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Protocol
 
 from zot.tools.base import ToolResult
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of JSON-like arguments, several times faster than `copy.deepcopy` (which a
+    chain of rewrites calls four times per step); anything else is deep-copied."""
+    if isinstance(value, dict):
+        return {k: copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copied(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return copy.deepcopy(value)
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,7 @@ class Rewrite:
     error: str | None = None
     deny: bool = False          # the rewriter failed and its on_error is deny: block the call
     shadow: bool = False        # `mode: shadow`: recorded as what it would do, not applied
+    fresh: bool = False         # `args` is a new object nobody else holds (no copy needed)
 
 
 class Rewriter(Protocol):

@@ -6,7 +6,6 @@ arguments (after every rewrite). deny/confirm guards fail closed: a matcher erro
 """
 from __future__ import annotations
 
-import copy
 import fnmatch
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,7 +16,7 @@ from zot.ext import regexes, templates
 from zot.ext.compile.context import ExtCtx, git_facts, template_facts
 from zot.ext.compile.matcher_params import render_when, templated
 from zot.ext.facts import empty_session
-from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
+from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict, copied
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
 
 FAIL_CLOSED = {"deny", "confirm"}
@@ -29,7 +28,6 @@ def tool_patterns(spec: Any) -> tuple[str, ...]:
     return (spec,) if isinstance(spec, str) else tuple(str(s) for s in spec or ())
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=4096)
 def applies(patterns: tuple[str, ...], tool: str) -> bool:
     """Whether a guard's `tool:` names or globs cover this tool (cached: every rule asks per call)."""
@@ -71,8 +69,11 @@ class Rule:
     def subject(self, call: CallInfo) -> Subject:
         """The call as matchers see it; one per extension per call (rules of an extension share it),
         and one for all the extensions without params: nothing else in it depends on the extension."""
-        subjects = _on_call(call, "_matcher_subjects")
-        key = id(self.ext) if self.ext.params else ("no params", self.ext.restricted)
+        store = call.__dict__
+        subjects = store.get("_matcher_subjects")
+        if subjects is None:
+            subjects = store["_matcher_subjects"] = {}
+        key = self._subject_key
         cached = subjects.get(key)
         if cached is not None and cached.args is call.args:     # not after a rewrite replaced them
             return cached
@@ -87,16 +88,31 @@ class Rule:
         subjects[key] = subject
         return subject
 
+    @property
+    def _subject_key(self) -> Any:
+        key = self.__dict__.get("_key")
+        if key is None:
+            key = self.__dict__["_key"] = id(self.ext) if self.ext.params else ("no params", self.ext.restricted)
+        return key
+
     def matches(self, call: CallInfo) -> bool:
         """True/False; raises MatchError when the matcher cannot decide."""
-        if not applies(self.tools, call.tool):
+        tools_ok = self.__dict__.get("_tools_ok")
+        if tools_ok is None:
+            tools_ok = self.__dict__["_tools_ok"] = {}
+        ok = tools_ok.get(call.tool)
+        if ok is None:
+            ok = tools_ok[call.tool] = applies(self.tools, call.tool)
+        if not ok:
             return False
         if self.matcher is None:
             self.notes = _NO_NOTES
             return True
         if self.same_as is None:
             return self._match(self.subject(call))
-        answers = _on_call(call, "_matcher_answers")
+        answers = call.__dict__.get("_matcher_answers")
+        if answers is None:
+            answers = call.__dict__["_matcher_answers"] = {}
         key = (self.same_as, id(call.args))
         held = answers.get(key)
         if held is None or held[0] is not call.args:     # the args object is kept: its id cannot be reused
@@ -145,13 +161,29 @@ class GuardRule(Rule):
         except Exception as exc:  # MatchError or a bug in a matcher: on_error decides, never silently
             return [Verdict(self.on_error, f"guard `{self.name}` could not decide ({exc}); on_error is "
                             f"{self.on_error}", self.source, self.shadow, error=str(exc))]
-        try:
-            reason = self.render(self.reason, call) if self.reason else f"guard `{self.name}`"
-        except Exception as exc:
-            reason = f"{self.reason} (the reason template failed: {exc})"
-        if self.notes:      # what zot could not know and took the safe way
-            reason = f"{reason} (zot cannot know: {'; '.join(self.notes[:3])})"
-        return [Verdict(self.action, reason, self.source, self.shadow)]
+        return [self.verdict(call, self.notes)]
+
+    def verdict(self, call: CallInfo, notes: Any) -> Verdict:
+        """This rule's verdict on a call its matcher matched, with what it could not know."""
+        self.notes = notes
+        reason = self._fixed_reason
+        if reason is None:
+            try:
+                reason = self.render(self.reason, call)
+            except Exception as exc:
+                reason = f"{self.reason} (the reason template failed: {exc})"
+        if notes:      # what zot could not know and took the safe way
+            reason = f"{reason} (zot cannot know: {'; '.join(notes[:3])})"
+        return Verdict(self.action, reason, self.source, self.shadow)
+
+    @property
+    def _fixed_reason(self) -> str | None:
+        """The reason when it is plain text (most are): worked out once, not rendered per call."""
+        fixed = self.__dict__.get("_fixed")
+        if fixed is None:
+            fixed = self.__dict__["_fixed"] = (
+                (self.reason or f"guard `{self.name}`",) if not templates.looks_templated(self.reason) else ())
+        return fixed[0] if fixed else None
 
 
 def _apply_edit(edit: dict, args: dict, render) -> None:
@@ -187,14 +219,15 @@ class RewriteRule(Rule):
         try:
             if not self.matches(call):
                 return None
-            args = copy.deepcopy(call.args)
+            args = copied(call.args)
             for edit in self.edits:
                 _apply_edit(edit, args, lambda text: self.render(text, CallInfo(
-                    call.id, call.tool, args, call.original_args, call.cwd, call.project, call.facts)))
+                    call.id, call.tool, args, call.original_args, call.cwd, call.project, call.facts))
+                    if templates.looks_templated(text) else text)
         except Exception as exc:
             return Rewrite(call.args, self.source, error=f"rewrite `{self.name}` failed: {exc}",
                            deny=self.on_error == "deny")
-        return Rewrite(args, self.source, shadow=self.shadow)
+        return Rewrite(args, self.source, shadow=self.shadow, fresh=True)
 
 
 def default_arg(ext: ExtCtx, tool: str) -> str | None:

@@ -91,6 +91,10 @@ class ValueMatcher:
                 value = self.source(subject)
         if value is MISSING or value is None:
             return False
+        predicate = self.predicate
         if isinstance(value, (list, tuple)):
-            return any(self.predicate(item, subject) for item in value)
-        return self.predicate(value, subject)
+            for item in value:
+                if predicate(item, subject):
+                    return True
+            return False
+        return predicate(value, subject)

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from zot.ext import expr as expressions
-from zot.ext.matchers.base import MISSING, Matcher, MatchError, Subject
+from zot.ext.expr_compile import MEMO
+from zot.ext.matchers.base import MISSING, Matcher, MatchError, Subject, get_arg
+from zot.ext.regexes import RegexTimeout
 
 
 @dataclass
@@ -38,18 +40,27 @@ class Expr:
     arg: str | None = None
 
     def match(self, subject: Subject, value: Any = MISSING) -> bool:
-        from zot.ext.matchers.base import get_arg
-
         names = subject.expr_names
         if names is None:        # the same for every expression of this extension on this call
             names = subject.expr_names = expressions.wrap_names({
                 "tool": subject.tool, "args": subject.args, "cwd": str(subject.cwd),
                 "project": str(subject.project), "params": subject.params, "session": subject.session,
                 "model": subject.model, "git": subject.git}, subject.memo)
+            names[MEMO] = {}     # shared subexpressions, once per call for this subject's rules
         if value is MISSING and self.arg:
             value = get_arg(subject.args, self.arg)
         if value is not MISSING:
             names = {**names, "value": expressions.wrap(value)}
+        fast = self.__dict__.get("_fast", MISSING)
+        if fast is MISSING:
+            fast = self.__dict__["_fast"] = expressions.compiled(self.source)
+        if fast is not None:     # the closures answer; on any error, evaluate_wrapped says what simpleeval says
+            try:
+                return bool(fast(names))
+            except (expressions.ExpressionError, RegexTimeout) as exc:     # the same on either path
+                raise MatchError(f"expression `{self.source}` failed: {type(exc).__name__}: {exc}") from exc
+            except Exception:
+                pass
         try:
             return bool(expressions.evaluate_wrapped(self.source, names))
         except Exception as exc:  # simpleeval's limits and any runtime error: the guard decides

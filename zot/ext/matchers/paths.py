@@ -115,31 +115,54 @@ def inside(path: Path, root: Path) -> bool:
 
 
 def glob_match(pattern: str, path: Path, project: Path) -> bool:
+    return _glob_in(pattern, _place(path, project))
+
+
+def _place(path: Path, project: Path) -> tuple[str, str, str | None]:
+    """What globs compare a path with: its text, its name, and its text relative to the project
+    (None outside it); worked out once per path, not once per glob."""
+    text, root = str(path), str(project)
+    rel = None
+    if text == root:
+        rel = "."
+    elif text.startswith(root if root.endswith("/") else root + "/"):
+        rel = text[len(root):].lstrip("/")
+    return text, path.name, rel
+
+
+def _glob_in(pattern: str, place: tuple[str, str, str | None]) -> bool:
+    text, name, rel = place
     if pattern.startswith("$ZOT_HOME") and pattern[len("$ZOT_HOME"):len("$ZOT_HOME") + 1] in ("", "/"):
         pattern = _zot_home() + pattern[len("$ZOT_HOME"):]    # zot's own folder, wherever it is
     if pattern in ("/", "~"):
-        return str(path) == (str(Path.home()) if pattern == "~" else "/")
+        return text == (str(Path.home()) if pattern == "~" else "/")
     if "/" not in pattern.rstrip("/"):
-        return bool(_glob_regex(pattern.rstrip("/")).match(path.name))
+        return bool(_glob_regex(pattern.rstrip("/")).match(name))
     if pattern.startswith("~/"):
         pattern = str(Path.home()) + pattern[1:]
     if pattern.startswith("/"):
-        return bool(_glob_regex(pattern).match(str(path)))
-    if inside(path, project):
-        text, root = str(path), str(project)
-        rel = text[len(root):].lstrip("/") if text != root else "."
-        return bool(_glob_regex(pattern).match(rel))
+        return bool(_glob_regex(pattern).match(text))
+    return rel is not None and bool(_glob_regex(pattern).match(rel))
+
+
+def _any_glob(patterns: tuple, where: Path, project: Path, memo: dict) -> bool:
+    """Whether any pattern matches, each `glob_match` once per call and path: rule sets repeat
+    their globs (`.env`, `secrets/**`) across extensions, and every rule of a call asks about the
+    same paths (one dict per path, so a lookup does not build a key)."""
+    key = ("globs", where)
+    seen = memo.get(key)
+    if seen is None:
+        seen = memo[key] = {_PLACE: _place(where, project)}
+    for pattern in patterns:
+        hit = seen.get(pattern)
+        if hit is None:
+            hit = seen[pattern] = _glob_in(pattern, seen[_PLACE])
+        if hit:
+            return True
     return False
 
 
-def _glob_once(pattern: str, where: Path, project: Path, memo: dict) -> bool:
-    """`glob_match`, once per call for each pattern and path: rule sets repeat their globs
-    (`.env`, `secrets/**`) across extensions, and every rule of a call asks about the same paths."""
-    key = ("glob", pattern, where)
-    held = memo.get(key)
-    if held is None:
-        held = memo[key] = glob_match(pattern, where, project)
-    return held
+_PLACE = "\0place"     # not a glob anyone writes: where `_any_glob` keeps the path's `_place`
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,12 +191,12 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
     """A predicate for one `path:` spec; every given key must hold. Values are shell words (`$X`
     unknown, braces expanded) when `shell_words`, except the paths of write/edit/read calls: those
     tools take a path as written, and so does any value read from an `arg`."""
-    match, excepts = _list(spec.get("match")), _list(spec.get("except"))
+    match, excepts = tuple(_list(spec.get("match"))), tuple(_list(spec.get("except")))
     in_project = spec.get("inside_project")
     hows = frozenset(_list(spec.get("how")))
 
     def predicate(value: Any, subject: Subject) -> bool:
-        if isinstance(value, Target):
+        if type(value) is Target:
             if hows and value.how not in hows:
                 return False
             return check(value.resolved, value.text, subject)
@@ -195,7 +218,12 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
             return fail_closed
         if path is NOWHERE:
             return False
+        memo = subject.memo
         project = real_project(subject.project)
+        if in_project is None and type(path) is not Partial:      # the common case: globs on a path
+            if match and not _any_glob(match, path, project, memo):
+                return False
+            return not (excepts and _any_glob(excepts, path, project, memo))
         if isinstance(path, Partial):
             if in_project is not None:
                 if path.anywhere:
@@ -208,10 +236,9 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
             if in_project is not None and inside(path, project) != bool(in_project):
                 return False
             where = path
-        memo = subject.memo
-        if match and not any(_glob_once(p, where, project, memo) for p in match):
+        if match and not _any_glob(match, where, project, memo):
             return False
-        if any(_glob_once(p, where, project, memo) for p in excepts):
+        if excepts and _any_glob(excepts, where, project, memo):
             return False
         if isinstance(path, Partial) and path.anywhere and in_project is not None:
             subject.note(f"`{text}` could be any folder")

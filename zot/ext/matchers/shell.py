@@ -174,25 +174,29 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None, writes_matcher=
             return True
         named, hidden, unknown = _summary(line, subject.memo)
         if code_from or not programs:
-            if code_from and not hidden:
+            if code_from and hidden is None:
                 return False
-        elif not (hidden and hidden_code) and not (unknown and unknown_program) and not any(
-                program_ok(name) for name in named):
-            return False       # the common case: no command of this program, nothing to work out
+        elif not (unknown and unknown_program) and not any(program_ok(name) for name in named):
+            # no command runs one of this rule's programs (the common case): only hidden code can
+            # match, and it does when the rule counts it, as command_ok would say for the first one
+            if hidden is not None and hidden_code:
+                subject.note(hidden)
+                return True
+            return False
         return any(command_ok(cmd, subject) for cmd in line.commands)
     predicate.args_test = args_matcher      # for the index (zot.ext.guard_index): what words must hold
     return predicate
 
 
-def _summary(line, memo: dict) -> tuple[frozenset[str], bool, bool]:
-    """The programs a line runs, and whether it has hidden code or unknown programs (once per
-    line and call: every shell rule asks)."""
+def _summary(line, memo: dict) -> tuple[frozenset[str], str | None, bool]:
+    """The programs a line runs, what its first hidden code is (None: it has none), and whether
+    it runs an unknown program (once per line and call: every shell rule asks)."""
     key = ("summary", id(line))
     held = memo.get(key)
     if held is None or held[0] is not line:
         commands = line.commands
         held = memo[key] = (line, frozenset(c.program for c in commands),
-                            any(c.hidden is not None for c in commands),
+                            next((c.hidden for c in commands if c.hidden is not None), None),
                             any(c.unknown is not None for c in commands))
     return held[1], held[2], held[3]
 
