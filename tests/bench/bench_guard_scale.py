@@ -39,6 +39,7 @@ from bench_guards import corpus, extension, percentile  # noqa: E402
 
 from tests.guards.harness import load_many  # noqa: E402
 from zot.ext.decide import decide  # noqa: E402
+from zot.ext.engine import Engine, settle  # noqa: E402
 from zot.ext.hooks import CallInfo  # noqa: E402
 from zot.ext.shell import parse_command_line  # noqa: E402
 
@@ -127,7 +128,9 @@ async def run_calls(hooks, calls, project: Path, rounds: int) -> tuple[list[floa
 
 
 def build(root: Path, project: Path, make, count: int):
-    return load_many(root / f"{make.__name__}-{count}", project, [make(i) for i in range(count)])
+    hooks = load_many(root / f"{make.__name__}-{count}", project, [make(i) for i in range(count)])
+    settle(Engine(hooks, []))      # as a session does after loading (zot.ext.manager)
+    return hooks
 
 
 def measure(hooks, calls, project: Path, rounds: int, indexed: bool) -> tuple[list[float], float, list[str]]:

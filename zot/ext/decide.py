@@ -65,9 +65,11 @@ async def rewrite(call: CallInfo, hooks: Hooks) -> tuple[list[dict[str, Any]], V
     """Chain every rewriter. Returns the changes made (and failures), and the deny verdict of a
     rewriter that failed with `on_error: deny` (the chain stops there)."""
     changes: list[dict[str, Any]] = []
+    last: tuple | None = None       # the arguments the last applied change left, and its copy of them
     for rewriter in hooks.rewriters_for(call):
         try:
-            out = await rewriter.rewrite(call)
+            now = getattr(rewriter, "rewrite_now", None)    # manifest rewrites: no coroutine per step
+            out = now(call) if now is not None else await rewriter.rewrite(call)
         except Exception as exc:  # a rewriter's bug: its on_error decides, deny unless it says allow
             deny = getattr(rewriter, "on_error", "deny") != "allow"
             source = _source_of(rewriter)
@@ -84,16 +86,21 @@ async def rewrite(call: CallInfo, hooks: Hooks) -> tuple[list[dict[str, Any]], V
                 return changes, _failed(out.source, out.error)
             continue
         if out.args != call.args:
-            changes.append(_change(call.args, out.args, out.source, shadow=out.shadow))
+            # the last change's copy of what it left is this one's "before", when nothing touched it
+            held = last if last is not None and last[0] is call.args and last[1] == call.args else None
+            change = _change(call.args, out.args, out.source, shadow=out.shadow,
+                             before_copy=held[1] if held else None)
+            changes.append(change)
             if not out.shadow:
                 call.args = out.args if out.fresh else copied(out.args)
+                last = (call.args, change["after"])
     return changes, None
 
 
 def _change(before: dict, after: dict, source: Source, error: str | None = None, deny: bool = False,
-            shadow: bool = False) -> dict[str, Any]:
-    return {"before": copied(before), "after": copied(after), "shadow": shadow, "error": error,
-            "deny": deny, **source.to_json()}
+            shadow: bool = False, before_copy: dict | None = None) -> dict[str, Any]:
+    return {"before": copied(before) if before_copy is None else before_copy, "after": copied(after),
+            "shadow": shadow, "error": error, "deny": deny, **source.to_json()}
 
 
 def _failed(source: Source, error: str) -> Verdict:
@@ -164,7 +171,10 @@ async def decide(call: CallInfo, hooks: Hooks, schema: dict[str, Any] | None = N
             return Decision("deny", [], rewrites, reason=f"invalid arguments: {problem}", invalid=problem)
     verdicts = await judge(call, hooks)
     decision = Decision(strictest(verdicts), verdicts, rewrites)
-    decision.reason = "; ".join(dict.fromkeys(v.reason for v in decision.deciding))
+    if decision.decision != "allow":    # the reasons of the deciding verdicts, each once
+        ruled = decision.decision
+        decision.reason = "; ".join(dict.fromkeys(
+            v.reason for v in verdicts if v.decision == ruled and not v.shadow))
     return decision
 
 

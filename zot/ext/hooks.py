@@ -54,7 +54,7 @@ class CallInfo:
     facts: dict[str, Any] = field(default_factory=dict)   # model, session usage: for expressions
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
     """One rule's opinion on a call. `decision`: deny | confirm | allow | warn."""
 

@@ -56,10 +56,11 @@ class ExtensionManager:
         return self._apply(state, exts)
 
     def _apply(self, state, exts: list) -> list[str]:
-        from zot.ext.engine import build_engine
+        from zot.ext.engine import build_engine, settle
         from zot.ext.script.host import Live, ScriptHost
 
         engine = build_engine(exts, state.project_root, self.base_tools)
+        settle(engine)
         _replace_hooks(state.hooks, engine.hooks)
         engine.hooks = state.hooks
         state.tools.clear()

@@ -15,6 +15,7 @@ from typing import Any
 from zot.ext import regexes, templates
 from zot.ext.compile.context import ExtCtx, git_facts, template_facts
 from zot.ext.compile.matcher_params import render_when, templated
+from zot.ext.compile.quick import quick_test
 from zot.ext.facts import empty_session
 from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict, copied
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
@@ -43,7 +44,13 @@ def as_path(text: str) -> Path:
 def call_memo(call: CallInfo) -> dict:
     """What matchers work out about one call (resolved paths, written paths), shared by every rule
     that judges it. It lives on the CallInfo, so it ends with the call and never goes stale."""
-    return _on_call(call, "_matcher_memo")
+    store = getattr(call, "__dict__", None)
+    if store is None:
+        return {}       # no memo rather than an error
+    memo = store.get("_matcher_memo")
+    if memo is None:
+        memo = store["_matcher_memo"] = {}
+    return memo
 
 
 def _on_call(call: CallInfo, name: str) -> dict:
@@ -64,6 +71,7 @@ class Rule:
     shadow: bool
     source: Source
     same_as: str | None = None     # rules whose matchers are written alike share one answer per call
+    quick: Any = field(default=None, repr=False)   # zot.ext.compile.quick: the answer without the matcher
     notes: tuple | list = field(default=(), repr=False)   # why the last match was a safe guess
 
     def subject(self, call: CallInfo) -> Subject:
@@ -75,8 +83,15 @@ class Rule:
             subjects = store["_matcher_subjects"] = {}
         key = self._subject_key
         cached = subjects.get(key)
-        if cached is not None and cached.args is call.args:     # not after a rewrite replaced them
-            return cached
+        if cached is not None:
+            if cached.args is call.args:
+                return cached
+            # a rewrite replaced the arguments: the same subject for them (nothing else changed)
+            subject = Subject.__new__(Subject)
+            subject.__dict__.update(cached.__dict__)
+            subject.args, subject.notes, subject.expr_names = call.args, [], None
+            subjects[key] = subject
+            return subject
         facts = call.facts or {}
         memo = call_memo(call)
         session = facts.get("session") or memo.get("empty-session")
@@ -108,6 +123,11 @@ class Rule:
         if self.matcher is None:
             self.notes = _NO_NOTES
             return True
+        if self.quick is not None:
+            answer = self.quick(call, call_memo(call))
+            if answer is not None:
+                self.notes = answer[1] or _NO_NOTES
+                return answer[0]
         if self.same_as is None:
             return self._match(self.subject(call))
         answers = call.__dict__.get("_matcher_answers")
@@ -166,8 +186,13 @@ class GuardRule(Rule):
     def verdict(self, call: CallInfo, notes: Any) -> Verdict:
         """This rule's verdict on a call its matcher matched, with what it could not know."""
         self.notes = notes
-        reason = self._fixed_reason
-        if reason is None:
+        fixed = self.__dict__.get("_fixed")
+        if fixed is None:       # the reason when it is plain text (most are): worked out once
+            fixed = self.__dict__["_fixed"] = (
+                (self.reason or f"guard `{self.name}`",) if not templates.looks_templated(self.reason) else ())
+        if fixed:
+            reason = fixed[0]
+        else:
             try:
                 reason = self.render(self.reason, call)
             except Exception as exc:
@@ -175,15 +200,6 @@ class GuardRule(Rule):
         if notes:      # what zot could not know and took the safe way
             reason = f"{reason} (zot cannot know: {'; '.join(notes[:3])})"
         return Verdict(self.action, reason, self.source, self.shadow)
-
-    @property
-    def _fixed_reason(self) -> str | None:
-        """The reason when it is plain text (most are): worked out once, not rendered per call."""
-        fixed = self.__dict__.get("_fixed")
-        if fixed is None:
-            fixed = self.__dict__["_fixed"] = (
-                (self.reason or f"guard `{self.name}`",) if not templates.looks_templated(self.reason) else ())
-        return fixed[0] if fixed else None
 
 
 def _apply_edit(edit: dict, args: dict, render) -> None:
@@ -260,7 +276,7 @@ def compile_guard(name: str, node: dict, ext: ExtCtx) -> Rule:
     matcher = compile_matcher(when, ctx) if isinstance(when, dict) else None
     default_error = "deny" if action in FAIL_CLOSED else ("allow" if action != "rewrite" else "allow")
     common = dict(ext=ext, name=name, tools=tools, matcher=matcher, priority=int(node.get("priority", 0)),
-                  same_as=_sameness(when, ctx, ext),
+                  same_as=_sameness(when, ctx, ext), quick=quick_test(when, ctx.fail_closed, ctx.default_arg),
                   on_error=node.get("on_error", default_error), shadow=node.get("mode") == "shadow",
                   source=Source(ext.name, name, ctx.location))
     if action == "rewrite":

@@ -145,7 +145,7 @@ def _glob_in(pattern: str, place: tuple[str, str, str | None]) -> bool:
     return rel is not None and bool(_glob_regex(pattern).match(rel))
 
 
-def _any_glob(patterns: tuple, where: Path, project: Path, memo: dict) -> bool:
+def any_glob(patterns: tuple, where: Path, project: Path, memo: dict) -> bool:
     """Whether any pattern matches, each `glob_match` once per call and path: rule sets repeat
     their globs (`.env`, `secrets/**`) across extensions, and every rule of a call asks about the
     same paths (one dict per path, so a lookup does not build a key)."""
@@ -162,7 +162,7 @@ def _any_glob(patterns: tuple, where: Path, project: Path, memo: dict) -> bool:
     return False
 
 
-_PLACE = "\0place"     # not a glob anyone writes: where `_any_glob` keeps the path's `_place`
+_PLACE = "\0place"     # not a glob anyone writes: where `any_glob` keeps the path's `_place`
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +185,12 @@ def resolved(value: str, base: Base, literal: bool, memo: dict) -> Resolved:
 def _list(spec: Any) -> list:
     spec = spec or []
     return [spec] if isinstance(spec, str) else list(spec)
+
+
+def unknown_note(text: str) -> str:
+    """Why a deny or confirm rule matched a path nobody can know before the command runs."""
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    return f"`{shown}` is only known at run time (or is too long to be a path)"
 
 
 def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
@@ -213,17 +219,16 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
     def check(path: Resolved, text: str, subject: Subject) -> bool:
         if path is UNKNOWN:
             if fail_closed:
-                shown = text if len(text) <= 80 else text[:77] + "..."
-                subject.note(f"`{shown}` is only known at run time (or is too long to be a path)")
+                subject.note(unknown_note(text))
             return fail_closed
         if path is NOWHERE:
             return False
         memo = subject.memo
         project = real_project(subject.project)
         if in_project is None and type(path) is not Partial:      # the common case: globs on a path
-            if match and not _any_glob(match, path, project, memo):
+            if match and not any_glob(match, path, project, memo):
                 return False
-            return not (excepts and _any_glob(excepts, path, project, memo))
+            return not (excepts and any_glob(excepts, path, project, memo))
         if isinstance(path, Partial):
             if in_project is not None:
                 if path.anywhere:
@@ -236,9 +241,9 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
             if in_project is not None and inside(path, project) != bool(in_project):
                 return False
             where = path
-        if match and not _any_glob(match, where, project, memo):
+        if match and not any_glob(match, where, project, memo):
             return False
-        if excepts and _any_glob(excepts, where, project, memo):
+        if excepts and any_glob(excepts, where, project, memo):
             return False
         if isinstance(path, Partial) and path.anywhere and in_project is not None:
             subject.note(f"`{text}` could be any folder")

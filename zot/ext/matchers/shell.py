@@ -172,7 +172,7 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None, writes_matcher=
         if line.error and unparsable:
             subject.note(f"zot could not read the whole command: {line.error}")
             return True
-        named, hidden, unknown = _summary(line, subject.memo)
+        named, hidden, unknown = summary(line, subject.memo)
         if code_from or not programs:
             if code_from and hidden is None:
                 return False
@@ -188,7 +188,7 @@ def shell_test(spec: dict, fail_closed: bool, args_matcher=None, writes_matcher=
     return predicate
 
 
-def _summary(line, memo: dict) -> tuple[frozenset[str], str | None, bool]:
+def summary(line, memo: dict) -> tuple[frozenset[str], str | None, bool]:
     """The programs a line runs, what its first hidden code is (None: it has none), and whether
     it runs an unknown program (once per line and call: every shell rule asks)."""
     key = ("summary", id(line))
