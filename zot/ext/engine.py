@@ -109,7 +109,23 @@ def build_engine(exts: list, project: Path, tools: dict[str, Any]) -> Engine:
     engine.commands.add_all(all_commands, set(BUILTIN_COMMANDS))
     engine.widgets.sort(key=lambda w: (w.placement, w.order))
     hooks.sort()
+    _unshared(hooks)
     return engine
+
+
+def _unshared(hooks: Hooks) -> None:
+    """A rule written like no other shares its answer with nobody: asking a per-call table for
+    it first only costs (one rule in a thousand teams' sets is written alike)."""
+    rules = [*hooks.guards, *hooks.rewriters]
+    counts: dict[str, int] = {}
+    for rule in rules:
+        key = getattr(rule, "same_as", None)
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+    for rule in rules:
+        key = getattr(rule, "same_as", None)
+        if key is not None and counts[key] == 1:
+            rule.same_as = None
 
 
 BIG_RULE_SET = 500      # rules from which a loaded rule set is kept out of garbage collection

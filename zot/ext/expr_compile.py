@@ -51,7 +51,7 @@ def compile_expression(tree: ast.AST, operators: dict, functions: dict, methods:
         return None          # simpleeval would refuse the whole table: let it say so
     limits = (tuple(DISALLOW_PREFIXES), frozenset(DISALLOW_METHODS), DISALLOW_FUNCTIONS, MAX_STRING_LENGTH)
     try:
-        return _Builder(operators, functions, methods, check_method, limits, namespace).build(tree)
+        return _Builder(operators, functions, methods, check_method, limits, namespace).compile(tree)
     except _NotCompiled:
         return None
 
@@ -62,14 +62,21 @@ class _Builder:
         self.operators, self.functions, self.methods, self.check_method = operators, functions, methods, check_method
         self.prefixes, self.disallowed_methods, self.disallowed_functions, self.max_string = limits
         self.namespace = namespace
+        self.root: ast.AST | None = None
+
+    def compile(self, tree: ast.AST) -> Compiled:
+        self.root = tree
+        return self.build(tree)
 
     def build(self, node: ast.AST) -> Compiled:
         handler = getattr(self, "_" + type(node).__name__, None)
         if handler is None:
             raise _NotCompiled(type(node).__name__)
         compiled = handler(node)
-        if isinstance(node, _MEMOIZED) and not _reads(node, "value"):
-            return _memoized(ast.dump(node), compiled)
+        if isinstance(node, _MEMOIZED) and node is not self.root and not _reads(node, "value"):
+            key = ast.dump(node)
+            _USES[key] = _USES.get(key, 0) + 1
+            return _memoized(key, compiled)
         return compiled
 
     def _operator(self, op: ast.AST) -> Callable:
@@ -250,9 +257,18 @@ def _reads(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
+_USES: dict[str, int] = {}     # subexpression -> how many compiled expressions have it
+
+
 def _memoized(key: str, compiled: Compiled) -> Compiled:
-    """`compiled`, answered from the names' memo when another rule computed it on this call."""
+    """`compiled`, answered from the names' memo when another rule computed it on this call.
+    A subexpression only one expression has (`len(x) > 100123`) is not kept: it costs more to
+    keep than to compute."""
+    uses = _USES
+
     def memoized(names: dict) -> Any:
+        if uses[key] < 2:
+            return compiled(names)
         memo = names.get(MEMO)
         if memo is None:
             return compiled(names)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zot.ext import regexes
-from zot.ext.matchers import paths
+from zot.ext.matchers import paths, shell
 from zot.ext.matchers.base import MISSING, MatchError, get_arg
 from zot.ext.matchers.text import MAX_TEXT
 
@@ -66,12 +66,10 @@ def _shell(spec: dict, fail_closed: bool, arg: str) -> Quick | None:
         value = call.args.get(arg) if "." not in arg else get_arg(call.args, arg)
         if type(value) is not str:
             return (False, ()) if value is None or value is MISSING else None
-        from zot.ext.matchers.shell import parse_command_line, summary
-
-        line = parse_command_line(value)
+        line = shell.parse_command_line(value)    # the module's: the parser loads on first use
         if line.error:
             return None
-        named, hidden, unknown = summary(line, memo)
+        named, hidden, unknown = shell.summary(line, memo)
         if (unknown and unknown_program) or not names.isdisjoint(named):
             return None
         if hidden is not None and hidden_code:
