@@ -393,9 +393,14 @@ class RuleIndex:
                 lists.append(group.positions)
             else:
                 lists.extend(group.by_key[k] for k in found if k in group.by_key)
-        tails = [tail for tail in (items[bisect_left(items, start):] for items in lists) if tail]
+        lists = [items for items in lists if items and items[-1] >= start]
+        if len(lists) == 1:             # one list (the usual chain): its positions, in order
+            items = lists[0]
+            for i in range(bisect_left(items, start), len(items)):
+                yield items[i]
+            return
         last = -1
-        for position in (tails[0] if len(tails) == 1 else heapq.merge(*tails)):
+        for position in heapq.merge(*(items[bisect_left(items, start):] for items in lists)):
             if position != last:
                 last = position
                 yield position
