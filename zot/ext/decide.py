@@ -116,6 +116,7 @@ async def judge(call: CallInfo, hooks: Hooks) -> list[Verdict]:
     500 teams that wrote the same rule cost one match and 500 verdicts."""
     verdicts: list[Verdict] = []
     shared: dict[str, Any] = {}     # same_as -> the notes of a match, or None: no match
+    said: dict[int, str] = {}       # the words for shared notes, made once
     for guard in hooks.guards_for(call.tool, call.args, call):
         alike = getattr(guard, "same_as", None) if hooks.use_index else None
         if alike is not None:
@@ -123,7 +124,7 @@ async def judge(call: CallInfo, hooks: Hooks) -> list[Verdict]:
             if held is None:
                 continue
             if held is not _ASK:
-                verdicts.append(guard.verdict(call, held))
+                verdicts.append(guard.verdict(call, held, said))
                 continue
         try:
             now = getattr(guard, "judge_now", None)     # manifest guards decide without awaiting

@@ -34,6 +34,7 @@ from zot.ext.matchers.base import MISSING, Subject, ValueMatcher, get_arg
 from zot.ext.matchers.combine import All, Any_
 from zot.ext.matchers.text import MAX_TEXT
 
+CANDIDATE_CACHE = 256      # candidate lists kept per index, by the needs a call met
 SCAN_LIMIT = 256 * 1024     # longer texts are not scanned: their rules are all asked
 FEW = 24                    # up to this many strings, each is looked for directly
 DEFAULT = "\0default"       # the argument a matcher without `arg` reads, per tool
@@ -366,7 +367,22 @@ class RuleIndex:
         return sorted(p for p in chosen if p >= start)
 
     def candidates(self, call: Any) -> list:
-        return [self.rules[p] for p in self.select(call)]
+        """The rules that may match, found once per set of needs met: calls alike in what the
+        index sees (most calls of a session) share one list instead of sorting thousands of
+        positions each time."""
+        probe = Probe(call)
+        met = []
+        for kind, group in self.groups.items():
+            found = probe.keys(group)
+            met.append(None if found is None else frozenset(k for k in found if k in group.by_key))
+        key = tuple(met)
+        cache = self.__dict__.setdefault("_candidates", {})
+        held = cache.get(key)
+        if held is None:
+            if len(cache) >= CANDIDATE_CACHE:
+                cache.pop(next(iter(cache)))     # the oldest
+            held = cache[key] = [self.rules[p] for p in self.select(call, probe)]
+        return held
 
     def chain(self, call: Any) -> Iterator[Any]:
         """The rules in order for a chain that may change `call.args` (rewriters): after a

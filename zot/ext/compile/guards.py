@@ -171,6 +171,11 @@ class GuardRule(Rule):
     reason: str = ""
     programs: frozenset[str] | None = None    # a top-level shell matcher's programs: an index key
 
+    def __post_init__(self) -> None:
+        # the reason when it is plain text (most are): worked out once, not rendered per verdict
+        self._plain = (self.reason or f"guard `{self.name}`") if not templates.looks_templated(self.reason) \
+            else None
+
     async def judge(self, call: CallInfo) -> list[Verdict]:
         return self.judge_now(call)
 
@@ -183,22 +188,24 @@ class GuardRule(Rule):
                             f"{self.on_error}", self.source, self.shadow, error=str(exc))]
         return [self.verdict(call, self.notes)]
 
-    def verdict(self, call: CallInfo, notes: Any) -> Verdict:
-        """This rule's verdict on a call its matcher matched, with what it could not know."""
+    def verdict(self, call: CallInfo, notes: Any, said: dict | None = None) -> Verdict:
+        """This rule's verdict on a call its matcher matched, with what it could not know.
+        `said`: what notes were already turned into words on this call (by id: the caller
+        keeps the notes alive), for rules that share one answer."""
         self.notes = notes
-        fixed = self.__dict__.get("_fixed")
-        if fixed is None:       # the reason when it is plain text (most are): worked out once
-            fixed = self.__dict__["_fixed"] = (
-                (self.reason or f"guard `{self.name}`",) if not templates.looks_templated(self.reason) else ())
-        if fixed:
-            reason = fixed[0]
-        else:
+        reason = self._plain
+        if reason is None:
             try:
                 reason = self.render(self.reason, call)
             except Exception as exc:
                 reason = f"{self.reason} (the reason template failed: {exc})"
         if notes:      # what zot could not know and took the safe way
-            reason = f"{reason} (zot cannot know: {'; '.join(notes[:3])})"
+            words = said.get(id(notes)) if said is not None else None
+            if words is None:
+                words = f" (zot cannot know: {'; '.join(notes[:3])})"
+                if said is not None:
+                    said[id(notes)] = words
+            reason += words
         return Verdict(self.action, reason, self.source, self.shadow)
 
 
