@@ -100,7 +100,7 @@ async def rewrite(call: CallInfo, hooks: Hooks) -> tuple[list[dict[str, Any]], V
 def _change(before: dict, after: dict, source: Source, error: str | None = None, deny: bool = False,
             shadow: bool = False, before_copy: dict | None = None) -> dict[str, Any]:
     return {"before": copied(before) if before_copy is None else before_copy, "after": copied(after),
-            "shadow": shadow, "error": error, "deny": deny, **source.to_json()}
+            "shadow": shadow, "error": error, "deny": deny, **source.fields()}
 
 
 def _failed(source: Source, error: str) -> Verdict:

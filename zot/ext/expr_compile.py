@@ -153,6 +153,11 @@ class _Builder:
 
     def _BoolOp(self, node: ast.BoolOp) -> Compiled:
         values = [self.build(v) for v in node.values]
+        if len(values) == 2 and isinstance(node.op, (ast.And, ast.Or)):     # Python's and/or: the same values
+            first, second = values
+            if isinstance(node.op, ast.And):
+                return lambda names: first(names) and second(names)
+            return lambda names: first(names) or second(names)
         if isinstance(node.op, ast.And):
             def both(names: dict) -> Any:
                 result: Any = False
@@ -176,6 +181,9 @@ class _Builder:
     def _Compare(self, node: ast.Compare) -> Compiled:
         first = self.build(node.left)
         steps = [(self._operator(op), self.build(comp)) for op, comp in zip(node.ops, node.comparators)]
+        if len(steps) == 1:
+            fn, second = steps[0]
+            return lambda names: fn(first(names), second(names))
 
         def compare(names: dict) -> Any:
             right = first(names)

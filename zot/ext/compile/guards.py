@@ -17,7 +17,7 @@ from zot.ext.compile.context import ExtCtx, git_facts, template_facts
 from zot.ext.compile.matcher_params import render_when, templated
 from zot.ext.compile.quick import quick_test
 from zot.ext.facts import empty_session
-from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict, copied
+from zot.ext.hooks import CallInfo, Rewrite, Source, Verdict
 from zot.ext.matchers import MISSING, CompileCtx, Matcher, MatchError, Subject, compile_matcher, get_arg
 
 FAIL_CLOSED = {"deny", "confirm"}
@@ -242,7 +242,7 @@ class RewriteRule(Rule):
         try:
             if not self.matches(call):
                 return None
-            args = copied(call.args)
+            args = dict(call.args)      # an edit replaces or removes a top-level value, never changes one
             for edit in self.edits:
                 _apply_edit(edit, args, lambda text: self.render(text, CallInfo(
                     call.id, call.tool, args, call.original_args, call.cwd, call.project, call.facts))
