@@ -221,3 +221,80 @@ def test_a_path_a_glob_matches_has_the_globs_key(pattern, parts, where, tmp_path
     key = glob_key(pattern)
     if glob_match(pattern, path, project) and key is not None:
         assert key in path_keys(path, project), (pattern, path, key)
+
+
+def _rewriter(i: int, when: str, edit: str) -> str:
+    return textwrap.dedent(f"""\
+        schema: zot/extension/v1
+        name: chain-{i}
+        version: 1.0.0
+        description: one step of a rewrite chain
+        guards:
+          step:
+            tool: bash
+            when: {when}
+            action: rewrite
+            rewrite: [{edit}]
+        """)
+
+
+def test_a_rewrite_chain_reaches_rules_only_the_rewritten_command_meets(tmp_path, monkeypatch):
+    """Each step's rule needs text only the step before it wrote; rules no command meets sit
+    between them. With the index (which selects again after a rewrite, or asks the next rule at
+    once) the chain must end where asking every rule ends."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ZOT_HOME", str(tmp_path / "home" / ".zot"))
+    project = tmp_path / "home" / "project"
+    (project / ".git").mkdir(parents=True)
+    steps = [
+        ("{regex: '^go$'}", "{arg: command, set: 'go test'}"),
+        ("{contains: 'never-there'}", "{arg: command, append: ' NO'}"),
+        ("{regex: 'test$'}", "{arg: command, append: ' -v'}"),
+        ("{regex: 'unrelated'}", "{arg: command, append: ' NO'}"),
+        ("{regex: 'unrelated'}", "{arg: command, append: ' NO'}"),
+        ("{regex: '-v$'}", "{arg: command, append: ' -race'}"),
+        ("{regex: '-race$'}", "{arg: command, append: ' ./...'}"),
+        ("{regex: '-race$'}", "{arg: command, append: ' NO'}"),      # the one before it changed the end
+        ("{regex: '^go test'}", "{arg: command, sub: {pattern: '^go', repl: 'GOFLAGS=-mod=mod go'}}"),
+    ]
+    hooks = load_many(tmp_path / "exts", project, [_rewriter(i, w, e) for i, (w, e) in enumerate(steps)])
+    results = {}
+    for indexed in (True, False):
+        hooks.use_index = indexed
+        call = CallInfo("c", "bash", {"command": "go"}, {"command": "go"}, str(project), str(project), {})
+        decision = asyncio.run(decide(call, hooks))
+        results[indexed] = (call.args["command"], [c["extension"] for c in decision.rewrites])
+    assert results[True] == results[False]
+    assert results[True][0] == "GOFLAGS=-mod=mod go test -v -race ./..."
+    assert results[True][1] == ["chain-0", "chain-2", "chain-5", "chain-6", "chain-8"]
+
+
+def test_quick_answers_are_the_matchers_answers(hooks):
+    """Generated shell, path and regex rules (programs, `~` and absolute globs, `except`, a
+    regex on a named argument) asked both ways about every call of this module: wherever a
+    quick answer is given (zot.ext.compile.quick), it is the matcher's, notes included."""
+    from zot.ext.compile.guards import call_memo
+
+    rules, project = hooks
+    quick = [r for r in rules.guards if getattr(r, "quick", None) is not None][:400]
+    kinds = {r.name for r in quick}
+    assert {"deploy", "secrets", "host"} <= kinds, kinds
+    answered = noted = 0
+    for tool, args in calls():
+        for rule in quick:
+            call = CallInfo("q", tool, json.loads(json.dumps(args)), {}, str(project), str(project))
+            try:
+                slow = rule._match(rule.subject(call)), tuple(rule.notes)
+            except Exception as exc:  # the matcher cannot decide: a quick answer must not either
+                slow = type(exc).__name__
+            try:
+                answer = rule.quick(call, call_memo(call))
+            except Exception as exc:
+                answer = type(exc).__name__
+            if answer is None:
+                continue
+            answered += 1
+            noted += bool(isinstance(answer, tuple) and answer[1])
+            assert (answer if isinstance(answer, str) else (answer[0], tuple(answer[1]))) == slow, \
+                (rule.source.label(), tool, args)
+    assert answered > 5000 and noted > 100, (answered, noted)
