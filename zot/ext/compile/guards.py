@@ -81,7 +81,7 @@ class Rule:
         subjects = store.get("_matcher_subjects")
         if subjects is None:
             subjects = store["_matcher_subjects"] = {}
-        key = self._subject_key
+        key = self._key
         cached = subjects.get(key)
         if cached is not None:
             if cached.args is call.args:
@@ -103,21 +103,16 @@ class Rule:
         subjects[key] = subject
         return subject
 
-    @property
-    def _subject_key(self) -> Any:
-        key = self.__dict__.get("_key")
-        if key is None:
-            key = self.__dict__["_key"] = id(self.ext) if self.ext.params else ("no params", self.ext.restricted)
-        return key
+    def __post_init__(self) -> None:
+        # whose subject this rule shares (see `subject`), and which tools it was found to cover
+        self._key = id(self.ext) if self.ext.params else ("no params", self.ext.restricted)
+        self._tools_ok: dict[str, bool] = {}
 
     def matches(self, call: CallInfo) -> bool:
         """True/False; raises MatchError when the matcher cannot decide."""
-        tools_ok = self.__dict__.get("_tools_ok")
-        if tools_ok is None:
-            tools_ok = self.__dict__["_tools_ok"] = {}
-        ok = tools_ok.get(call.tool)
+        ok = self._tools_ok.get(call.tool)
         if ok is None:
-            ok = tools_ok[call.tool] = applies(self.tools, call.tool)
+            ok = self._tools_ok[call.tool] = applies(self.tools, call.tool)
         if not ok:
             return False
         if self.matcher is None:
@@ -172,6 +167,7 @@ class GuardRule(Rule):
     programs: frozenset[str] | None = None    # a top-level shell matcher's programs: an index key
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         # the reason when it is plain text (most are): worked out once, not rendered per verdict
         self._plain = (self.reason or f"guard `{self.name}`") if not templates.looks_templated(self.reason) \
             else None
