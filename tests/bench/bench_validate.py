@@ -246,7 +246,12 @@ def main() -> int:
             validate(root, env)     # fills the clean cache
             warm = validate(root, env)
             print(f"  unchanged files, clean cache:    {warm[0]:6.2f} s wall, {warm[1]:6.2f} s cpu  ({warm[2]})")
-            print(f"  cold / cached: {cold[1] / warm[1]:.1f}x cpu; target for 200: well under 1 s")
+            verdict = ""
+            if COUNT == 200:
+                verdict = (f"; target for 200 (well under 1 s): unchanged files {warm[0]:.2f} s "
+                           f"{'met' if warm[0] < 0.7 else 'NOT met'}, first run {cold[0]:.2f} s "
+                           f"{'under 1 s' if cold[0] < 1 else 'NOT under 1 s'}")
+            print(f"  cold / cached: {cold[1] / warm[1]:.1f}x cpu{verdict}")
             schema_only(paths)
             in_process(paths)
     with tempfile.TemporaryDirectory() as tmp:
