@@ -21,7 +21,7 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from zot.config import zot_home
 
@@ -244,12 +244,15 @@ def changes(old: dict[str, str], new: dict[str, str]) -> dict[str, list[str]]:
             "modified": sorted(k for k in set(old) & set(new) if old[k] != new[k])}
 
 
-def describe_changes(found: dict[str, list[str]], limit: int = 3) -> str:
-    """'1 modified (.zot/x), 2 added (...)': the file half of the trust notice."""
+def describe_changes(found: dict[str, list[str]], limit: int = 3,
+                     label: Callable[[str], str] | None = None) -> str:
+    """'1 modified (.zot/x), 2 added (...)': the file half of the trust notice (and of a pack's
+    "changed since it was installed"). `label` shows a key (default: a `run:` file as its path)."""
+    label = label or (lambda key: key.removeprefix("run:"))
     parts = []
     for kind in ("modified", "added", "removed"):
         keys = found.get(kind) or []
         if keys:
-            shown = ", ".join(k.removeprefix("run:") for k in keys[:limit]) + (", ..." if len(keys) > limit else "")
+            shown = ", ".join(label(k) for k in keys[:limit]) + (", ..." if len(keys) > limit else "")
             parts.append(f"{len(keys)} {kind} ({shown})")
     return ", ".join(parts)

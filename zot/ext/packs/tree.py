@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from zot.config import UserError
+from zot.ext.trust_files import changes as differences, describe_changes, digest_of  # noqa: F401 (this module's API)
 
 # never part of an installed tree: version control, caches, virtual environments
 SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
@@ -73,34 +74,14 @@ def listing(root: Path, where: str = "") -> dict[str, str]:
     return {rel: file_entry(root, rel) for rel in files_of(root, where)}
 
 
-def digest_of(entries: dict[str, str]) -> str:
-    h = hashlib.sha256()
-    for rel in sorted(entries):
-        h.update(rel.encode("utf-8") + b"\0" + entries[rel].encode("ascii") + b"\n")
-    return h.hexdigest()
-
-
 def digest(root: Path, where: str = "") -> str:
     """The tree's sha256 (hex): over each file's path, executable bit and content hash."""
     return digest_of(listing(root, where))
 
 
-def differences(expected: dict[str, str], actual: dict[str, str]) -> dict[str, list[str]]:
-    """Files `added`, `removed` and `modified` going from `expected` to `actual`."""
-    return {"added": sorted(set(actual) - set(expected)),
-            "removed": sorted(set(expected) - set(actual)),
-            "modified": sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k])}
-
-
 def describe(diff: dict[str, list[str]], limit: int = 3) -> str:
     """`2 modified (a, b), 1 removed (c)`: one line for a message."""
-    parts = []
-    for kind in ("modified", "added", "removed"):
-        names = diff.get(kind) or []
-        if names:
-            shown = ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
-            parts.append(f"{len(names)} {kind} ({shown})")
-    return ", ".join(parts) or "no file differs"
+    return describe_changes(diff, limit, label=str) or "no file differs"
 
 
 def copy_tree(src: Path, dest: Path, where: str = "") -> None:
