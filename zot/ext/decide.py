@@ -47,7 +47,9 @@ class Decision:
     @property
     def deciding(self) -> list[Verdict]:
         """The enforced verdicts that made the decision (none for allow)."""
-        return [v for v in self.enforced if v.decision == self.decision and self.decision != "allow"]
+        if self.decision == "allow":
+            return []
+        return [v for v in self.verdicts if v.decision == self.decision and not v.shadow]
 
     def to_json(self, call: CallInfo) -> dict[str, Any]:
         return {"tool_call_id": call.id, "tool": call.tool, "original_args": call.original_args,
@@ -172,10 +174,7 @@ async def decide(call: CallInfo, hooks: Hooks, schema: dict[str, Any] | None = N
             return Decision("deny", [], rewrites, reason=f"invalid arguments: {problem}", invalid=problem)
     verdicts = await judge(call, hooks)
     decision = Decision(strictest(verdicts), verdicts, rewrites)
-    if decision.decision != "allow":    # the reasons of the deciding verdicts, each once
-        ruled = decision.decision
-        decision.reason = "; ".join(dict.fromkeys(
-            v.reason for v in verdicts if v.decision == ruled and not v.shadow))
+    decision.reason = "; ".join(dict.fromkeys(v.reason for v in decision.deciding))
     return decision
 
 

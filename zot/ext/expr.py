@@ -227,12 +227,15 @@ def evaluate(source: str, names: dict[str, Any], memo: dict | None = None) -> An
     return evaluate_wrapped(source, wrap_names(names, memo))
 
 
-def evaluate_wrapped(source: str, wrapped: dict[str, Any]) -> Any:
-    """`evaluate` for names already made by `wrap_names` (a matcher builds them once per call)."""
-    info = analyse(source)
-    if info.error:
-        raise ExpressionError(info.error[1])
-    fast = _compiled(source)
+def evaluate_wrapped(source: str, wrapped: dict[str, Any], fast: Any = None) -> Any:
+    """`evaluate` for names already made by `wrap_names` (a matcher builds them once per call).
+    `fast`: the expression's closures when the caller kept them (`compiled`): then the source
+    analysed clean and is not looked up again."""
+    if fast is None:
+        info = analyse(source)
+        if info.error:
+            raise ExpressionError(info.error[1])
+        fast = _compiled(source)
     if fast is not None:
         try:
             return fast(wrapped)

@@ -412,18 +412,6 @@ class RuleIndex:
 
     def _after(self, probe: Probe, start: int) -> Iterator[int]:
         """`select(call, probe, start)`, lazily: positions in order, each once."""
-        if not self.always and len(self.groups) == 1:      # the usual chain: one kind of need
-            for group in self.groups.values():
-                found = probe.keys(group)
-                if found is None:
-                    items = group.positions
-                elif len(found) == 1:
-                    items = group.by_key.get(next(iter(found)), ())
-                else:
-                    break
-                for i in range(bisect_left(items, start), len(items)):
-                    yield items[i]
-                return
         lists = [self.always]
         for group in self.groups.values():
             found = probe.keys(group)

@@ -44,18 +44,18 @@ def as_path(text: str) -> Path:
 def call_memo(call: CallInfo) -> dict:
     """What matchers work out about one call (resolved paths, written paths), shared by every rule
     that judges it. It lives on the CallInfo, so it ends with the call and never goes stale."""
-    store = getattr(call, "__dict__", None)
-    if store is None:
-        return {}       # no memo rather than an error
-    memo = store.get("_matcher_memo")
-    if memo is None:
-        memo = store["_matcher_memo"] = {}
-    return memo
+    return _on_call(call, "_matcher_memo")
 
 
 def _on_call(call: CallInfo, name: str) -> dict:
+    """A dict kept on the call under `name`, made on first use (every rule of a call asks)."""
     store = getattr(call, "__dict__", None)
-    return store.setdefault(name, {}) if store is not None else {}     # no memo rather than an error
+    if store is None:
+        return {}       # no memo rather than an error
+    held = store.get(name)
+    if held is None:
+        held = store[name] = {}
+    return held
 
 
 @dataclass
@@ -77,10 +77,7 @@ class Rule:
     def subject(self, call: CallInfo) -> Subject:
         """The call as matchers see it; one per extension per call (rules of an extension share it),
         and one for all the extensions without params: nothing else in it depends on the extension."""
-        store = call.__dict__
-        subjects = store.get("_matcher_subjects")
-        if subjects is None:
-            subjects = store["_matcher_subjects"] = {}
+        subjects = _on_call(call, "_matcher_subjects")
         key = self._key
         cached = subjects.get(key)
         if cached is not None:
@@ -125,9 +122,7 @@ class Rule:
                 return answer[0]
         if self.same_as is None:
             return self._match(self.subject(call))
-        answers = call.__dict__.get("_matcher_answers")
-        if answers is None:
-            answers = call.__dict__["_matcher_answers"] = {}
+        answers = _on_call(call, "_matcher_answers")
         key = (self.same_as, id(call.args))
         held = answers.get(key)
         if held is None or held[0] is not call.args:     # the args object is kept: its id cannot be reused

@@ -22,10 +22,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from zot.ext import regexes
-from zot.ext.matchers import paths, shell
-from zot.ext.matchers.base import MISSING, MatchError, get_arg
-from zot.ext.matchers.text import MAX_TEXT
+from zot.ext.matchers import paths, shell, text
+from zot.ext.matchers.base import MISSING, get_arg
 
 Quick = Callable[[Any, dict], "tuple[bool, tuple] | None"]    # (call, the call's memo) -> answer
 NOTE_LIMIT = 300        # as Subject.note
@@ -47,14 +45,8 @@ def quick_test(when: Any, fail_closed: bool, default_arg: str | None = None) -> 
     return None
 
 
-def _names(spec: Any) -> list[str]:
-    if spec is None:
-        return []
-    return [spec] if isinstance(spec, str) else [str(s) for s in spec]
-
-
 def _shell(spec: dict, fail_closed: bool, arg: str) -> Quick | None:
-    programs = _names(spec.get("program"))
+    programs = shell.name_list(spec.get("program"))
     if not programs or spec.get("code_from") or any(set("*?[") & set(p) for p in programs) \
             or all(p.startswith("(") for p in programs):
         return None
@@ -79,33 +71,26 @@ def _shell(spec: dict, fail_closed: bool, arg: str) -> Quick | None:
 
 
 def _regex(spec: Any, ignore_case: bool, arg: str) -> Quick | None:
-    """`regex` on an argument that is text: the matcher's search, without the matcher around it
-    (a search that runs out of time raises what the matcher raises)."""
+    """`regex` on an argument that is text: the matcher's own predicate (its search, its time
+    bound and the error it raises), without the matcher around it."""
     patterns = spec if isinstance(spec, list) else [spec]
     if not patterns or not all(isinstance(p, str) for p in patterns):
         return None
-    compiled = [regexes.compile(p, regexes.IGNORECASE if ignore_case else 0) for p in patterns]
+    predicate = text.regex(spec, ignore_case)
 
     def quick(call: Any, memo: dict) -> tuple[bool, tuple] | None:
         value = call.args.get(arg) if "." not in arg else get_arg(call.args, arg)
         if type(value) is not str:
             return (False, ()) if value is None or value is MISSING else None
-        text = value[:MAX_TEXT]
-        try:
-            for pattern in compiled:
-                if regexes.search(pattern, text) is not None:
-                    return True, ()
-        except regexes.RegexTimeout as exc:
-            raise MatchError(str(exc)) from None
-        return False, ()
+        return predicate(value, None), ()
     return quick
 
 
 def _path(spec: dict, fail_closed: bool) -> Quick | None:
     if set(spec) - {"match", "except", "how"}:
         return None
-    match, excepts = tuple(_names(spec.get("match"))), tuple(_names(spec.get("except")))
-    hows = frozenset(_names(spec.get("how")))
+    match, excepts = tuple(paths.as_list(spec.get("match"))), tuple(paths.as_list(spec.get("except")))
+    hows = frozenset(paths.as_list(spec.get("how")))
 
     def quick(call: Any, memo: dict) -> tuple[bool, tuple] | None:
         held = memo.get(("written", id(call.args)))

@@ -7,7 +7,6 @@ from typing import Any
 from zot.ext import expr as expressions
 from zot.ext.expr_compile import MEMO
 from zot.ext.matchers.base import MISSING, Matcher, MatchError, Subject, get_arg
-from zot.ext.regexes import RegexTimeout
 
 
 @dataclass
@@ -52,16 +51,9 @@ class Expr:
         if value is not MISSING:
             names = {**names, "value": expressions.wrap(value)}
         fast = self.__dict__.get("_fast", MISSING)
-        if fast is MISSING:
+        if fast is MISSING:     # its closures, kept: the text of an expression does not change
             fast = self.__dict__["_fast"] = expressions.compiled(self.source)
-        if fast is not None:     # the closures answer; on any error, evaluate_wrapped says what simpleeval says
-            try:
-                return bool(fast(names))
-            except (expressions.ExpressionError, RegexTimeout) as exc:     # the same on either path
-                raise MatchError(f"expression `{self.source}` failed: {type(exc).__name__}: {exc}") from exc
-            except Exception:
-                pass
         try:
-            return bool(expressions.evaluate_wrapped(self.source, names))
+            return bool(expressions.evaluate_wrapped(self.source, names, fast))
         except Exception as exc:  # simpleeval's limits and any runtime error: the guard decides
             raise MatchError(f"expression `{self.source}` failed: {type(exc).__name__}: {exc}") from exc

@@ -182,7 +182,8 @@ def resolved(value: str, base: Base, literal: bool, memo: dict) -> Resolved:
     return memo[key]
 
 
-def _list(spec: Any) -> list:
+def as_list(spec: Any) -> list:
+    """A spec value of one or several items, as a list (a string is one item)."""
     spec = spec or []
     return [spec] if isinstance(spec, str) else list(spec)
 
@@ -197,9 +198,9 @@ def path_test(spec: dict, fail_closed: bool, shell_words: bool = True):
     """A predicate for one `path:` spec; every given key must hold. Values are shell words (`$X`
     unknown, braces expanded) when `shell_words`, except the paths of write/edit/read calls: those
     tools take a path as written, and so does any value read from an `arg`."""
-    match, excepts = tuple(_list(spec.get("match"))), tuple(_list(spec.get("except")))
+    match, excepts = tuple(as_list(spec.get("match"))), tuple(as_list(spec.get("except")))
     in_project = spec.get("inside_project")
-    hows = frozenset(_list(spec.get("how")))
+    hows = frozenset(as_list(spec.get("how")))
 
     def predicate(value: Any, subject: Subject) -> bool:
         if type(value) is Target:

@@ -28,7 +28,7 @@ from zot.ext.matchers.paths import Target, resolved
 from zot.ext.matchers.resolve import folders
 
 
-def _names(spec: Any) -> list[str]:
+def name_list(spec: Any) -> list[str]:
     if spec is None:
         return []
     return [spec] if isinstance(spec, str) else [str(s) for s in spec]
@@ -86,11 +86,11 @@ def reread(cmd, program: str | None, memo: dict):
 
 
 def shell_test(spec: dict, fail_closed: bool, args_matcher=None, writes_matcher=None):
-    programs = _names(spec.get("program"))
-    subcommands = _names(spec.get("subcommand"))
-    flags = _names(spec.get("flags"))
-    any_flags = _names(spec.get("any_flags"))
-    code_from = _names(spec.get("code_from"))
+    programs = name_list(spec.get("program"))
+    subcommands = name_list(spec.get("subcommand"))
+    flags = name_list(spec.get("flags"))
+    any_flags = name_list(spec.get("any_flags"))
+    code_from = name_list(spec.get("code_from"))
     aliases = spec.get("flag_aliases") or None
     unparsable = spec.get("unparsable", fail_closed)
     sentinel = bool(programs) and all(p.startswith("(") for p in programs)   # "(unparsable)"
