@@ -64,18 +64,6 @@ def zot(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Completed
                           input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL, timeout=60)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    (root / ".git").mkdir(parents=True)
-    return root
-
-
-@pytest.fixture
-def zot_home() -> Path:
-    return Path(os.environ["ZOT_HOME"])
-
-
 def add_ext(folder: Path, name: str, text: str) -> Path:
     path = folder / name / "extension.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,18 +21,6 @@ def zot(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    (root / ".git").mkdir(parents=True)
-    return root
-
-
-@pytest.fixture
-def zot_home() -> Path:
-    return Path(os.environ["ZOT_HOME"])
-
-
 def add_ext(base: Path, name: str, body: str) -> Path:
     folder = base / name
     folder.mkdir(parents=True, exist_ok=True)

@@ -29,13 +29,6 @@ def markers() -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    (root / ".git").mkdir(parents=True)
-    return root
-
-
 def test_a_clean_file_is_remembered_and_the_rerun_says_the_same(project):
     add_ext(project, "clean", CLEAN)
 

@@ -45,13 +45,6 @@ def zot(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=60)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    (root / ".git").mkdir(parents=True)
-    return root
-
-
 def add_ext(project: Path, name: str, text: str) -> Path:
     path = project / ".zot" / "extensions" / name / "extension.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
